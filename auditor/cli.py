@@ -1,0 +1,110 @@
+"""The ``auditor`` command line: parse options, call a command, exit with its code.
+
+Exit codes are an API: 0 nothing at or above ``--fail-on``, 1 findings at or above it,
+2 a usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from auditor.config import ConfigError, load_config
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Check workplans for consistency and judge their evidence.",
+    pretty_exceptions_enable=False,
+)
+
+EXIT_USAGE = 2
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config file (default ./auditor.toml when present).")]
+TodayOption = Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="The audit's today (default: now).")]
+
+
+def _stdout(output: Path | None) -> Console:
+    if output is None:
+        return Console(soft_wrap=True)
+    return Console(file=output.open("w", encoding="utf-8"), soft_wrap=True, no_color=True, force_terminal=False, width=10_000)
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def check(
+    targets: Annotated[Optional[list[str]], typer.Argument(help="Repo names from auditor.toml, directories or files.")] = None,
+    config: ConfigOption = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="Report format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")] = FailOn.error,
+    evidence: Annotated[Optional[Path], typer.Option("--evidence", help="Evidence bundle directory for the targets.")] = None,
+    today: TodayOption = None,
+    snapshot: Annotated[Optional[Path], typer.Option("--snapshot", help="Keep the evidence database in this file.")] = None,
+    from_snapshot: Annotated[Optional[Path], typer.Option("--from-snapshot", help="Judge from a kept evidence database.")] = None,
+    strict_evidence: Annotated[bool, typer.Option("--strict-evidence", help="Unknown verdicts are errors.")] = False,
+) -> None:
+    """Check workplans, judge their evidence, and report."""
+    from auditor.commands import check as command
+
+    try:
+        settings = load_config(config)
+        console = _stdout(output)
+        code = command.run(
+            targets or [],
+            config=settings,
+            output_format=output_format.value,
+            fail_on=fail_on.value,
+            console=console,
+            status=Console(stderr=True),
+            evidence=command.EvidenceOptions(
+                evidence_dir=evidence,
+                today=today.date() if today else None,
+                snapshot=snapshot,
+                from_snapshot=from_snapshot,
+                strict=strict_evidence,
+            ),
+        )
+    except ConfigError as exc:
+        _fail(str(exc))
+    raise typer.Exit(code)
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: code, default severity, summary."""
+    from auditor.rules import RULES
+
+    console = Console(soft_wrap=True)
+    for code, rule in sorted(RULES.items()):
+        console.print(f"{code}  {rule.SEVERITY.name:<7}  {rule.SUMMARY}", highlight=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

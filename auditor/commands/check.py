@@ -1,0 +1,105 @@
+"""``auditor check``: read, lint, judge evidence, report, and return the exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from auditor.config import Config
+from auditor.linter import lint_workspace
+from auditor.model import Finding, Severity, Workplan
+from auditor.report import FORMATS
+from auditor.report.model import CheckReport, build_report
+from auditor.workspace import Target, load, resolve_targets
+
+FAIL_ON = {"error": Severity.error, "warning": Severity.warning, "info": Severity.info, "never": None}
+
+
+@dataclass
+class EvidenceOptions:
+    evidence_dir: Path | None = None
+    today: dt.date | None = None
+    snapshot: Path | None = None
+    from_snapshot: Path | None = None
+    strict: bool = False
+
+
+@dataclass
+class Checked:
+    """Everything one run read and decided, for the commands that act on it."""
+
+    targets: list[Target]
+    workplans: list[Workplan]
+    findings: list[Finding]
+    verdicts: list = field(default_factory=list)
+
+
+def collect(targets: list[str], config: Config, evidence: EvidenceOptions, status: Console | None = None) -> Checked:
+    """Resolve targets, read and lint every workplan, then judge the evidence blocks."""
+    resolved = resolve_targets(targets, config)
+    files = [item for target in resolved for item in target.files]
+    workplans, findings = load(files, config)
+    findings += lint_workspace(workplans, config)
+    checked = Checked(resolved, workplans, findings)
+    if any(task.evidence for workplan in workplans for task in workplan.tasks) or evidence.from_snapshot:
+        _judge_evidence(checked, evidence, status)
+    return checked
+
+
+def evidence_dirs(targets: list[Target], workplans: list[Workplan], override: Path | None) -> dict[str, Path | None]:
+    """Each repo's evidence directory: ``--evidence`` wins, then the target's own."""
+    repo_of_path = {workplan.path: workplan.repo for workplan in workplans}
+    dirs: dict[str, Path | None] = {}
+    for target in targets:
+        for item in target.files:
+            repo = repo_of_path.get(item.display) or target.repo_name
+            if repo and dirs.get(repo) is None:
+                dirs[repo] = override or target.evidence_dir
+    return dirs
+
+
+def _judge_evidence(checked: Checked, options: EvidenceOptions, status: Console | None) -> None:
+    from auditor.evidence import audit
+    from auditor.progress import evidence_progress
+
+    with evidence_progress(status) as progress:
+        result = audit(
+            checked.workplans,
+            evidence_dirs=evidence_dirs(checked.targets, checked.workplans, options.evidence_dir),
+            today=options.today or dt.date.today(),
+            snapshot=options.snapshot,
+            from_snapshot=options.from_snapshot,
+            strict=options.strict,
+            progress=progress,
+        )
+    checked.findings += result.findings
+    checked.verdicts = result.verdicts
+
+
+def run(
+    targets: list[str],
+    *,
+    config: Config,
+    output_format: str,
+    fail_on: str,
+    console: Console,
+    status: Console | None = None,
+    evidence: EvidenceOptions | None = None,
+) -> int:
+    checked = collect(targets, config, evidence or EvidenceOptions(), status)
+    report = build_report(
+        checked.workplans,
+        checked.findings,
+        [verdict.model_dump(mode="json") for verdict in checked.verdicts],
+    )
+    FORMATS[output_format](report, console)
+    return exit_code(report, FAIL_ON[fail_on])
+
+
+def exit_code(report: CheckReport, threshold: Severity | None) -> int:
+    if threshold is None:
+        return 0
+    return 1 if any(finding.severity >= threshold for finding in report.findings) else 0

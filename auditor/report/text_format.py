@@ -1,0 +1,54 @@
+"""``--format text``: findings grouped by file, then verdicts, then a summary line.
+
+Each finding line reads ``path:line:col CODE severity message`` so editors and terminals can
+jump to it. Colour comes from the console: on a TTY it is rich, piped it is plain.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+
+from auditor.model import Finding, Severity
+from auditor.report.model import CheckReport
+
+SEVERITY_STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
+VERDICT_STYLES = {"ready": "bold green", "holds": "green", "not_ready": "yellow", "unknown": "magenta", "violated": "bold red"}
+
+
+def write(report: CheckReport, console: Console) -> None:
+    for path, findings in groupby(report.findings, key=lambda finding: finding.path):
+        console.print(f"[bold]{escape(path)}[/]", highlight=False)
+        for finding in findings:
+            console.print("  " + _finding_line(finding), highlight=False, soft_wrap=True)
+    if report.verdicts:
+        _write_verdicts(report, console)
+    console.print(_summary_line(report), highlight=False, soft_wrap=True)
+
+
+def _finding_line(finding: Finding) -> str:
+    style = SEVERITY_STYLES[finding.severity]
+    where = f"{finding.path}:{finding.line}:{finding.column}"
+    return f"{escape(where)} [bold]{finding.code}[/] [{style}]{finding.severity.name}[/] {escape(finding.message)}"
+
+
+def _write_verdicts(report: CheckReport, console: Console) -> None:
+    from auditor.evidence.render import verdict_lines
+
+    console.print("[bold]Evidence[/]", highlight=False)
+    for verdict in report.verdicts:
+        style = VERDICT_STYLES.get(verdict["verdict"], "")
+        console.print(f"  {escape(verdict['task_id'])} ({verdict['task_status']}): [{style}]{verdict['verdict']}[/]", highlight=False)
+        for line in verdict_lines(verdict):
+            console.print("    " + escape(line), highlight=False, soft_wrap=True)
+
+
+def _summary_line(report: CheckReport) -> str:
+    counts = report.summary
+    found = ", ".join(f"{number} {name}{'s' if number != 1 and name != 'info' else ''}" for name, number in counts.findings.items())
+    line = f"{counts.workplans} workplans, {counts.tasks} tasks: {found}"
+    if counts.verdicts:
+        line += "; verdicts: " + ", ".join(f"{number} {name}" for name, number in sorted(counts.verdicts.items()))
+    return line

@@ -1,0 +1,52 @@
+"""Every rule, by code. Adding a rule is writing one module and adding it here."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from auditor.rules import (
+    wp000_unreadable,
+    wp001_frontmatter,
+    wp002_required_keys,
+    wp003_vocabulary,
+    wp004_file_name,
+    wp005_title,
+    wp006_dates,
+    wp010_task_block,
+    wp011_task_id,
+    wp012_duplicate_ids,
+    wp013_state_hub_ids,
+    wp020_status_rollup,
+    wp021_wait_reason,
+    wp022_completion_note,
+    wp030_references,
+    wp031_paths,
+    wp032_dependencies,
+)
+
+RULES: dict[str, ModuleType] = {
+    module.CODE: module
+    for module in (
+        wp000_unreadable,
+        wp001_frontmatter,
+        wp002_required_keys,
+        wp003_vocabulary,
+        wp004_file_name,
+        wp005_title,
+        wp006_dates,
+        wp010_task_block,
+        wp011_task_id,
+        wp012_duplicate_ids,
+        wp013_state_hub_ids,
+        wp020_status_rollup,
+        wp021_wait_reason,
+        wp022_completion_note,
+        wp030_references,
+        wp031_paths,
+        wp032_dependencies,
+    )
+}
+
+
+def rules_of_scope(scope: str) -> list[ModuleType]:
+    return [rule for rule in RULES.values() if rule.SCOPE == scope]

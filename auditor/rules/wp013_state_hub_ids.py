@@ -1,0 +1,54 @@
+"""WP013 — a State Hub id is not a UUID, or is used twice in the workspace.
+
+Checked: ``state_hub_workstream_id`` (frontmatter) and ``state_hub_task_id`` (task blocks).
+
+PASS::
+
+    state_hub_task_id: "7012e4fd-2530-49b7-9c2f-1d949809a144"
+
+FAIL::
+
+    state_hub_task_id: "7012e4fd"                  (not a UUID)
+    the same state_hub_task_id on two tasks
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Iterator
+
+from auditor.model import Severity
+from auditor.rules.base import Context, Hit, Workspace
+
+CODE = "WP013"
+SEVERITY = Severity.error
+SCOPE = "workspace"
+SUMMARY = "State Hub id not a UUID, or used twice"
+
+
+def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
+    first_seen: dict[str, str] = {}
+    for workplan in workspace.workplans:
+        places = []
+        if "state_hub_workstream_id" in workplan.frontmatter:
+            places.append(("state_hub_workstream_id", workplan.frontmatter["state_hub_workstream_id"], workplan.line_of("state_hub_workstream_id"), None))
+        for task in workplan.tasks:
+            if "state_hub_task_id" in task.fields:
+                places.append(("state_hub_task_id", task.fields["state_hub_task_id"], task.line_of("state_hub_task_id"), task.id))
+        for key, value, line, task_id in places:
+            canonical = _uuid(value)
+            if canonical is None:
+                yield Hit(workplan, f"'{key}' is not a UUID: {value!r}", line, task_id=task_id)
+            elif canonical in first_seen:
+                yield Hit(workplan, f"'{key}' {value} is already used at {first_seen[canonical]}", line, task_id=task_id)
+            else:
+                first_seen[canonical] = f"{workplan.path}:{line}"
+
+
+def _uuid(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(uuid.UUID(value.strip()))
+    except ValueError:
+        return None

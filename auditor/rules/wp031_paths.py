@@ -1,0 +1,42 @@
+"""WP031 — a back-ticked repo-relative path does not exist in the repo checkout.
+
+Only checked when the repo root is known (a repo from auditor.toml, or a ``workplans/``
+directory whose parent is a git checkout). URLs, ``KEY=value`` settings, ``~/`` and absolute
+paths, globs and ids are not paths.
+
+PASS::
+
+    `docs/runbook.md` documents the fallback-first posture.    (the file exists)
+
+FAIL::
+
+    `docs/runbok.md` documents ...                              (no such file)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from auditor.model import Severity, Workplan
+from auditor.rules.base import Context, Hit
+
+CODE = "WP031"
+SEVERITY = Severity.warning
+SCOPE = "workplan"
+SUMMARY = "back-ticked repo path does not exist in the checkout"
+
+
+def check(workplan: Workplan, ctx: Context) -> Iterator[Hit]:
+    if not workplan.repo_root:
+        return
+    root = Path(workplan.repo_root)
+    for reference in workplan.references:
+        if reference.kind == "path" and not (root / reference.value).exists():
+            yield Hit(
+                workplan,
+                f"'{reference.value}' does not exist in {root.name}",
+                reference.line,
+                reference.column,
+                task_id=reference.task_id,
+            )

@@ -1,0 +1,124 @@
+"""From targets to parsed, linted workplans.
+
+A target is a repo name from auditor.toml, a directory, or a file. With no auditor.toml, a bare
+name is looked up as a bundled example workspace (``workplans/<name>/``). Reading and the
+per-file rules run on every core when there are enough files to pay for the processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.config import Config, ConfigError
+from auditor.linter import lint_workplan
+from auditor.model import Finding, Workplan
+from auditor.parse.workplan import read_workplan
+
+BUNDLED_WORKSPACES = Path(__file__).resolve().parent.parent / "workplans"
+PARALLEL_THRESHOLD = 200
+"""Below this many files, starting worker processes costs more than it saves."""
+
+
+@dataclass(frozen=True)
+class WorkplanFile:
+    path: Path
+    display: str
+    repo_name: str | None = None
+    repo_root: Path | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one command-line target stands for."""
+
+    name: str
+    files: list[WorkplanFile]
+    repo_name: str | None = None
+    evidence_dir: Path | None = None
+
+
+def resolve_targets(targets: list[str], config: Config) -> list[Target]:
+    """Expand targets; an unknown target is a :class:`ConfigError` (exit 2)."""
+    if not targets:
+        if not config.repos:
+            raise ConfigError("no target given and no [repos.NAME] in auditor.toml; name a repo, directory or file")
+        targets = list(config.repos)
+    return [_resolve(target, config) for target in targets]
+
+
+def _resolve(target: str, config: Config) -> Target:
+    if target in config.repos:
+        repo = config.repos[target]
+        if not repo.workplan_dir.is_dir():
+            raise ConfigError(f"repo '{target}': workplan directory {repo.workplan_dir} does not exist")
+        return Target(target, _files_in(repo.workplan_dir, target, repo.path), target, repo.evidence)
+    path = Path(target)
+    if path.is_file():
+        return Target(target, [WorkplanFile(path, _display(path), None, _checkout_root(path.parent))])
+    if path.is_dir():
+        if (path / "workplans").is_dir():
+            return Target(target, _files_in(path / "workplans", None, path.resolve()))
+        return Target(target, _files_in(path, None, _checkout_root(path)), evidence_dir=_bundled_evidence(path))
+    bundled = BUNDLED_WORKSPACES / target
+    if "/" not in target and bundled.is_dir():
+        return Target(target, _files_in(bundled, target, None), target, _bundled_evidence(bundled))
+    raise ConfigError(f"'{target}' is not a configured repo, a directory or a file")
+
+
+def _files_in(directory: Path, repo_name: str | None, repo_root: Path | None) -> list[WorkplanFile]:
+    """The workplan files of a directory: its ``*.md`` files, not its subdirectories."""
+    return [
+        WorkplanFile(path, _display(path), repo_name, repo_root)
+        for path in sorted(directory.glob("*.md"))
+        if path.is_file() and path.name.lower() != "readme.md"
+    ]
+
+
+def _checkout_root(workplan_dir: Path) -> Path | None:
+    """The repo root of a ``workplans/`` directory, when its parent is a git checkout."""
+    workplan_dir = workplan_dir.resolve()
+    if workplan_dir.name == "workplans" and (workplan_dir.parent / ".git").exists():
+        return workplan_dir.parent
+    return None
+
+
+def _bundled_evidence(directory: Path) -> Path | None:
+    evidence = directory / "evidence"
+    return evidence if evidence.is_dir() else None
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def load(files: list[WorkplanFile], config: Config) -> tuple[list[Workplan], list[Finding]]:
+    """Parse and lint every file, in path order, on every core when worth it."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_THRESHOLD or workers < 2:
+        results = _read_and_lint(files, config)
+    else:
+        chunk = max(16, len(files) // (workers * 4))
+        chunks = [files[start : start + chunk] for start in range(0, len(files), chunk)]
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = [item for part in pool.map(_read_and_lint, chunks, [config] * len(chunks)) for item in part]
+    workplans = [workplan for workplan, _ in results]
+    findings = [finding for _, found in results for finding in found]
+    return workplans, findings
+
+
+def _read_and_lint(files: list[WorkplanFile], config: Config) -> list[tuple[Workplan, list[Finding]]]:
+    results = []
+    for item in files:
+        workplan = read_workplan(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes)
+        workplan.repo_name = item.repo_name
+        workplan.repo_root = str(item.repo_root) if item.repo_root else None
+        results.append((workplan, lint_workplan(workplan, config)))
+    return results

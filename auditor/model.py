@@ -177,6 +177,19 @@ class Workplan(BaseModel):
     def line_of(self, key: str) -> int:
         return self.frontmatter_lines.get(key, self.frontmatter_line)
 
+    def drop_file_detail(self) -> None:
+        """Forget what only the per-file rules read: dated notes, path references, problems.
+
+        Workspace runs lint each file where it was parsed (often another process) and keep
+        the rest, which is then cheaper to move and to hold. A command that needs the detail
+        (closing a task) reads the file again.
+        """
+        self.notes = []
+        self.problems = []
+        self.references = [reference for reference in self.references if reference.kind == "id"]
+        for task in self.tasks:
+            task.notes = []
+
 
 class Finding(BaseModel):
     """One reported problem: a rule code, a severity and a location."""

@@ -13,7 +13,7 @@ from auditor.linter import lint_workspace
 from auditor.model import Finding, Severity, Workplan
 from auditor.report import FORMATS
 from auditor.report.model import CheckReport, build_report
-from auditor.workspace import Target, load, resolve_targets
+from auditor.workspace import Target, load, paused_gc, resolve_targets
 
 FAIL_ON = {"error": Severity.error, "warning": Severity.warning, "info": Severity.info, "never": None}
 
@@ -41,8 +41,9 @@ def collect(targets: list[str], config: Config, evidence: EvidenceOptions, statu
     """Resolve targets, read and lint every workplan, then judge the evidence blocks."""
     resolved = resolve_targets(targets, config)
     files = [item for target in resolved for item in target.files]
-    workplans, findings = load(files, config)
-    findings += lint_workspace(workplans, config)
+    with paused_gc():
+        workplans, findings = load(files, config)
+        findings += lint_workspace(workplans, config)
     checked = Checked(resolved, workplans, findings)
     if any(task.evidence for workplan in workplans for task in workplan.tasks) or evidence.from_snapshot:
         _judge_evidence(checked, evidence, status)

@@ -6,21 +6,23 @@ How the file is taken apart:
    ``file``; a UTF-8 BOM is dropped and CRLF is read as LF (line numbers stay the same).
 2. frontmatter: python-frontmatter's YAML boundary finds the ``---`` fences; the YAML between
    them is loaded with line numbers by :mod:`auditor.parse.yamlsafe`.
-3. body: markdown-it-py's block parser (headings, fences, indented code, HTML blocks; no inline
-   pass, which the rules do not need) gives the structure with line maps. H2 sections hold the
-   ```task and ```evidence fences.
+3. body: :mod:`auditor.parse.blocks` gives the block structure as markdown-it-py sees it
+   (headings, fences, indented code, HTML blocks). H2 sections hold the ```task and
+   ```evidence fences.
 4. prose lines (everything outside code) are scanned for dated notes, wait reasons, ids and
    back-ticked paths.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Iterator
 
 from frontmatter.default_handlers import YAMLHandler
-from markdown_it import MarkdownIt
 
 from auditor.model import (
     DatedNote,
@@ -33,14 +35,15 @@ from auditor.model import (
     Workplan,
 )
 from auditor.parse import yamlsafe
+from auditor.parse.blocks import Block, blocks
 
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
 
-_BLOCK_PARSER = MarkdownIt("zero", {"html": True}).enable(["heading", "fence", "code", "html_block"])
-_BLOCK_PARSER.core.ruler.disable(["inline", "text_join"])
 
 _FRONTMATTER_BOUNDARY = YAMLHandler.FM_BOUNDARY
-_DATED_NOTE = re.compile(r"^\s*(?:[-*+]\s+)?(\d{4}-\d{2}-\d{2})(?:\s+([A-Za-z][\w -]{0,40}?))?\s*:\s*(.*)$")
+_DATED_NOTE = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?(\d{4}-\d{2}-\d{2})(?:[ \t]+([A-Za-z][\w -]{0,40}?))?[ \t]*:[ \t]*(.*)$", re.MULTILINE
+)
 _WAIT_REASON = re.compile(
     r"(?i)\b(?:wait(?:ing)?\s+reason|block(?:ed|er|ing)?\s+reason|waits?\s+(?:on|for)|"
     r"waiting\s+(?:on|for)|blocked\s+(?:on|by))\b"
@@ -48,7 +51,6 @@ _WAIT_REASON = re.compile(
 ID_PATTERN = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*-WP-\d{4})(?:-(T\d{2,}))?(?![\w-])")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _DIRECTIVE = re.compile(r"<!--\s*auditor:\s*(disable-file|disable)\s+([A-Z0-9, ]+?)\s*-->")
-_CODE_TOKENS = {"fence", "code_block"}
 
 
 def read_workplan(
@@ -134,64 +136,51 @@ class _Parser:
     # -- body --------------------------------------------------------------------------------
 
     def _body(self, body_start: int) -> None:
-        body = "\n".join(self.lines[body_start:])
         try:
-            tokens = _BLOCK_PARSER.parse(body)
+            found = blocks("\n".join(self.lines[body_start:]))
         except RecursionError:
             self.problem("file", "Markdown nesting too deep to read", body_start + 1)
             return
-        offset = body_start + 1  # token.map is 0-based within the body; lines are 1-based
+        offset = body_start + 1  # block lines are 0-based within the body; ours are 1-based
         code_lines: set[int] = set()
         sections: list[Section] = []
         section_tasks: dict[int, Task] = {}
         pending_evidence: list[tuple[int, EvidenceBlock]] = []
-        block_starts: list[tuple[int, int, bool]] = []  # (first line, last line, is_heading)
 
-        for index, token in enumerate(tokens):
-            if token.map is None or token.nesting == -1:
-                continue
-            first, last = token.map[0] + offset, token.map[1] + offset - 1
-            if token.type == "heading_open":
-                title = tokens[index + 1].content.strip()
-                block_starts.append((first, last, True))
-                if token.tag == "h1" and self.workplan.title_line is None:
-                    self.workplan.title_line, self.workplan.title_text = first, title
-                elif token.tag == "h2":
-                    if sections:
-                        sections[-1].end_line = first - 1
-                    sections.append(Section(title=title, line=first, end_line=len(self.lines)))
-                elif token.tag == "h1" and sections:
+        for block in found:
+            first, last = block.first + offset, block.last + offset
+            if block.kind == "heading":
+                if block.level <= 2 and sections:
                     sections[-1].end_line = first - 1
-                continue
-            if token.type == "inline":
-                continue
-            block_starts.append((first, last, False))
-            if token.type in _CODE_TOKENS:
+                if block.level == 1 and self.workplan.title_line is None:
+                    self.workplan.title_line, self.workplan.title_text = first, block.content
+                elif block.level == 2:
+                    sections.append(Section(title=block.content, line=first, end_line=len(self.lines)))
+            elif block.kind in ("code", "fence"):
                 code_lines.update(range(first, last + 1))
-            if token.type == "html_block":
-                self._directive(token.content, first)
-            if token.type != "fence":
+            elif block.kind == "html":
+                self._directive(block.content, first)
+            if block.kind != "fence":
                 continue
-            info = token.info.strip().split(maxsplit=1)
-            kind = info[0] if info else ""
+            kind = block.info.split(maxsplit=1)[0] if block.info else ""
             if kind == "task":
-                task = self._task(token.content, first)
+                task = self._task(block.content, first)
                 if sections:
                     task.section = sections[-1]
                     section_tasks.setdefault(len(sections) - 1, task)
                 self.workplan.tasks.append(task)
             elif kind == "evidence":
-                pending_evidence.append((len(sections) - 1, EvidenceBlock(text=token.content, line=first)))
+                pending_evidence.append((len(sections) - 1, EvidenceBlock(text=block.content, line=first)))
 
-        for section_index, block in pending_evidence:
+        for section_index, evidence in pending_evidence:
             task = section_tasks.get(section_index)
             if task is None:
-                self.problem("evidence", "evidence block is not in a task's section", block.line)
+                self.problem("evidence", "evidence block is not in a task's section", evidence.line)
             elif task.evidence is not None:
-                self.problem("evidence", "a task section holds a second evidence block", block.line, task.id)
+                self.problem("evidence", "a task section holds a second evidence block", evidence.line, task.id)
             else:
-                task.evidence = block
-        self._resolve_block_directives(block_starts, sections)
+                task.evidence = evidence
+        self._resolve_block_directives(found, offset, sections)
         self._prose(body_start, code_lines, sections)
 
     def _task(self, content: str, fence_line: int) -> Task:
@@ -222,41 +211,82 @@ class _Parser:
                 )
             )
 
-    def _resolve_block_directives(self, blocks: list[tuple[int, int, bool]], sections: list[Section]) -> None:
-        """A block directive covers the next block; before a heading, that heading's section."""
+    def _resolve_block_directives(self, found: list[Block], offset: int, sections: list[Section]) -> None:
+        """A block directive covers the next block; before an H2, that heading's whole section."""
         for directive in self.workplan.directives:
             if directive.scope != "block":
                 continue
-            following = next((block for block in blocks if block[0] > directive.line), None)
+            following = next((block for block in found if block.first + offset > directive.line), None)
             if following is None:
                 continue
-            first, last, is_heading = following
-            section = next((s for s in sections if s.line == first), None) if is_heading else None
+            first = following.first + offset
+            section = next((s for s in sections if s.line == first), None) if following.kind == "heading" else None
             directive.applies_from = first
-            directive.applies_to = section.end_line if section else last
+            directive.applies_to = section.end_line if section else following.last + offset
 
     # -- prose -------------------------------------------------------------------------------
 
     def _prose(self, body_start: int, code_lines: set[int], sections: list[Section]) -> None:
-        tasks_by_section = {id(task.section): task for task in self.workplan.tasks if task.section}
-        section_index = 0
-        for number in range(body_start + 1, len(self.lines) + 1):
-            if number in code_lines:
-                continue
-            while section_index < len(sections) and sections[section_index].end_line < number:
-                section_index += 1
-            section = sections[section_index] if section_index < len(sections) and sections[section_index].line <= number else None
-            task = tasks_by_section.get(id(section)) if section else None
-            line = self.lines[number - 1]
-            self._dated_note(line, number, task)
-            if task is not None and task.wait_reason_line is None and _WAIT_REASON.search(line):
-                task.wait_reason_line = number
-            self._references(line, number, task)
+        """Scan the prose for notes, wait reasons and references, with whole-text regexes.
 
-    def _dated_note(self, line: str, number: int, task: Task | None) -> None:
-        match = _DATED_NOTE.match(line)
-        if not match:
-            return
+        Scanning the text once per pattern (in C) instead of line by line (in Python) is what
+        keeps this step cheap; matches inside code are dropped by line number.
+        """
+        line_starts = [0, *itertools.accumulate(len(line) + 1 for line in self.lines[:-1])]
+        body_offset = line_starts[body_start] if body_start < len(line_starts) else len(self.text)
+        section_lines = [section.line for section in sections]
+        tasks_by_section = {id(task.section): task for task in self.workplan.tasks if task.section}
+
+        def place(position: int) -> tuple[int, int, Task | None] | None:
+            number = bisect.bisect_right(line_starts, position)
+            if number in code_lines:
+                return None
+            index = bisect.bisect_right(section_lines, number) - 1
+            section = sections[index] if index >= 0 and number <= sections[index].end_line else None
+            return number, position - line_starts[number - 1] + 1, tasks_by_section.get(id(section))
+
+        for match in _DATED_NOTE.finditer(self.text, body_offset):
+            if found := place(match.start()):
+                self._dated_note(match, found[0], found[2])
+        for task in self.workplan.tasks:
+            if task.status in ("wait", "blocked") and task.section:
+                self._wait_reason(task, line_starts, code_lines)
+        for match in _CODE_SPAN.finditer(self.text, body_offset):
+            if looks_like_repo_path(match.group(1)) and (found := place(match.start(1))):
+                self._reference("path", match.group(1), *found)
+        for line_start, line_end in self._lines_with("-WP-", body_offset, line_starts):
+            for match in ID_PATTERN.finditer(self.text, line_start, line_end):
+                if found := place(match.start()):
+                    self._reference("id", match.group(0), *found)
+
+    def _lines_with(self, needle: str, start: int, line_starts: list[int]) -> Iterator[tuple[int, int]]:
+        """(start, end) offsets of the lines holding ``needle``: a plain substring search is far
+        cheaper than running a pattern with a character class at every position."""
+        position = self.text.find(needle, start)
+        while position != -1:
+            line_start = line_starts[bisect.bisect_right(line_starts, position) - 1]
+            line_end = self.text.find("\n", position)
+            if line_end == -1:
+                yield line_start, len(self.text)
+                return
+            yield line_start, line_end
+            position = self.text.find(needle, line_end)
+
+    def _wait_reason(self, task: Task, line_starts: list[int], code_lines: set[int]) -> None:
+        section = task.section
+        end = line_starts[section.end_line] if section.end_line < len(line_starts) else len(self.text)
+        for match in _WAIT_REASON.finditer(self.text, line_starts[section.line - 1], end):
+            number = bisect.bisect_right(line_starts, match.start())
+            if number not in code_lines:
+                task.wait_reason_line = number
+                return
+
+    def _reference(self, kind: str, value: str, line: int, column: int, task: Task | None) -> None:
+        self.workplan.references.append(
+            Reference(kind=kind, value=value, line=line, column=column, task_id=task.id if task else None)
+        )
+
+    def _dated_note(self, match: re.Match[str], number: int, task: Task | None) -> None:
         try:
             date = dt.date.fromisoformat(match.group(1))
         except ValueError:
@@ -266,20 +296,6 @@ class _Parser:
         self.workplan.notes.append(note)
         if task is not None:
             task.notes.append(note)
-
-    def _references(self, line: str, number: int, task: Task | None) -> None:
-        task_id = task.id if task else None
-        if "-WP-" in line:
-            for match in ID_PATTERN.finditer(line):
-                self.workplan.references.append(
-                    Reference(kind="id", value=match.group(0), line=number, column=match.start() + 1, task_id=task_id)
-                )
-        if "`" in line:
-            for match in _CODE_SPAN.finditer(line):
-                if looks_like_repo_path(match.group(1)):
-                    self.workplan.references.append(
-                        Reference(kind="path", value=match.group(1), line=number, column=match.start(1) + 1, task_id=task_id)
-                    )
 
 
 _FILE_NAME = re.compile(r"^[\w.-]+\.[A-Za-z0-9]{1,8}$")

@@ -10,4 +10,4 @@ from auditor.report.model import CheckReport
 
 
 def write(report: CheckReport, console: Console) -> None:
-    console.out(json.dumps(report.to_json_data(), indent=2, ensure_ascii=False), highlight=False, soft_wrap=True)
+    console.file.write(json.dumps(report.to_json_data(), indent=2, ensure_ascii=False) + "\n")

@@ -35,7 +35,12 @@ def check(workplan: Workplan, ctx: Context) -> Iterator[Hit]:
         return
     if not workplan_id:
         return
-    task_id = re.compile(re.escape(workplan_id) + r"-T\d{2,}")
+    prefix = workplan_id + "-T"
     for task in workplan.tasks:
-        if task.id and not task_id.fullmatch(task.id):
+        if task.id and not _is_task_id(task.id, prefix):
             yield Hit(workplan, f"task id '{task.id}' is not '{workplan_id}-T<nn>'", task.line_of("id"), task_id=task.id)
+
+
+def _is_task_id(task_id: str, prefix: str) -> bool:
+    number = task_id[len(prefix) :]
+    return task_id.startswith(prefix) and len(number) >= 2 and number.isascii() and number.isdigit()

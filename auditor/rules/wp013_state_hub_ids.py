@@ -14,7 +14,7 @@ FAIL::
 
 from __future__ import annotations
 
-import uuid
+import re
 from typing import Iterator
 
 from auditor.model import Severity
@@ -45,10 +45,11 @@ def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
                 first_seen[canonical] = f"{workplan.path}:{line}"
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
 def _uuid(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return str(uuid.UUID(value.strip()))
-    except ValueError:
-        return None
+    """The UUID in canonical lower case, or None: State Hub ids are written in the 8-4-4-4-12 form."""
+    if isinstance(value, str) and _UUID.fullmatch(value):
+        return value.lower()
+    return None

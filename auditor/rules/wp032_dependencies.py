@@ -35,6 +35,8 @@ def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
             if task.id:
                 tasks.setdefault(task.id, (workplan, task))
     for workplan, task in tasks.values():
+        if "depends_on" not in task.fields:
+            continue
         line = task.line_of("depends_on")
         for dependency in task.depends_on:
             if dependency not in tasks:
@@ -43,7 +45,8 @@ def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
             status = tasks[dependency][1].status
             if task.status == "done" and status not in CLOSED_TASK_STATUSES:
                 yield Hit(workplan, f"task is done but depends on '{dependency}', which is '{status}'", line, task_id=task.id)
-    for cycle in _cycles({task_id: pair[1].depends_on for task_id, pair in tasks.items()}):
+    graph = {task_id: task.depends_on for task_id, (_, task) in tasks.items() if "depends_on" in task.fields}
+    for cycle in _cycles(graph):
         workplan, task = tasks[cycle[0]]
         yield Hit(workplan, "dependency cycle: " + " -> ".join([*cycle, cycle[0]]), task.line_of("depends_on"), task_id=task.id)
 

@@ -1,0 +1,146 @@
+"""The block structure of a workplan body: headings, fences, indented code, HTML blocks.
+
+markdown-it-py is the authority on Markdown structure. Running its block parser over every
+file of a large workspace costs more than everything else the check does, and most workplans
+use only ATX headings, fences and plain prose. So :func:`blocks` first tries
+:func:`scan_simple`, a line scan that understands exactly those constructs and gives up (returns
+None) on any line that could start something else (an indented line, an HTML block); then
+markdown-it-py decides. A property test holds the scan to markdown-it-py's answer on every text
+it accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+_PARSER = MarkdownIt("zero", {"html": True}).enable(["heading", "fence", "code", "html_block"])
+_PARSER.core.ruler.disable(["inline", "text_join"])
+
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*)$")
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_STRUCTURE_STARTS = frozenset(" \t`~#<")
+"""First characters of every line that can be more than paragraph text (or a blank line)."""
+_NEEDS_FULL_PARSER = re.compile(r"^(?: {0,3}\t| {4}| {0,3}<)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block-level element; lines are 0-based, ``last`` inclusive."""
+
+    kind: str  # "heading", "fence", "code", "html", "paragraph"
+    first: int
+    last: int
+    level: int = 0
+    info: str = ""
+    content: str = ""
+
+
+def blocks(text: str) -> list[Block]:
+    """The blocks of ``text``, exactly as markdown-it-py (as configured here) sees them."""
+    simple = scan_simple(text)
+    return simple if simple is not None else parse_with_markdown_it(text)
+
+
+def parse_with_markdown_it(text: str) -> list[Block]:
+    tokens = _PARSER.parse(text)
+    found = []
+    for index, token in enumerate(tokens):
+        if token.map is None or token.nesting == -1 or token.type == "inline":
+            continue
+        first, last = token.map[0], token.map[1] - 1
+        if token.type == "heading_open":
+            found.append(Block("heading", first, last, level=int(token.tag[1]), content=tokens[index + 1].content.strip()))
+        elif token.type == "fence":
+            found.append(Block("fence", first, last, info=token.info.strip(), content=token.content))
+        elif token.type == "code_block":
+            found.append(Block("code", first, last, content=token.content))
+        elif token.type == "html_block":
+            found.append(Block("html", first, last, content=token.content))
+        elif token.type == "paragraph_open":
+            found.append(Block("paragraph", first, last))
+    return found
+
+
+def scan_simple(text: str) -> list[Block] | None:
+    """Headings and fences by a line scan, or None when the text holds anything else that
+    could be structure (then only a real Markdown parser can say)."""
+    lines = text.split("\n")
+    # markdown-it-py reads no line after a final newline, nor a blank last line without one.
+    unterminated_last_line = bool(lines[-1].strip(" \t"))
+    if not unterminated_last_line:
+        lines.pop()
+    found: list[Block] = []
+    paragraph_start: int | None = None
+    index = 0
+
+    def close_paragraph(before: int) -> None:
+        nonlocal paragraph_start
+        if paragraph_start is not None:
+            found.append(Block("paragraph", paragraph_start, before - 1))
+            paragraph_start = None
+
+    while index < len(lines):
+        line = lines[index]
+        if line and line[0] not in _STRUCTURE_STARTS:  # plain prose: the common case, decided cheaply
+            if paragraph_start is None:
+                paragraph_start = index
+            index += 1
+            continue
+        fence = _FENCE_OPEN.match(line)
+        if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+            close_paragraph(index)
+            index = _scan_fence(lines, index, fence, found, unterminated_last_line)
+            if index is None:
+                return None
+            continue
+        if _NEEDS_FULL_PARSER.match(line) and (paragraph_start is None or line[:1] == "<" or line.lstrip(" ")[:1] == "<"):
+            return None
+        heading = _HEADING.match(line)
+        if heading:
+            close_paragraph(index)
+            content = _CLOSING_HASHES.sub("", heading.group(2)).strip()
+            found.append(Block("heading", index, index, level=len(heading.group(1)), content=content))
+        elif not line.strip(" \t"):
+            close_paragraph(index)
+        elif paragraph_start is None:
+            paragraph_start = index
+        index += 1
+    close_paragraph(len(lines))
+    return found
+
+
+def _scan_fence(
+    lines: list[str], start: int, opening: re.Match[str], found: list[Block], unterminated_last_line: bool
+) -> int | None:
+    """Record the fence opened at ``start``; return the index of the line after it."""
+    indent, marker = len(opening.group(1)), opening.group(2)
+    end = start + 1
+    while end < len(lines) and not _closes(lines[end], marker):
+        end += 1
+    body = [_strip_indent(line, indent) for line in lines[start + 1 : end]]
+    if indent and any(line.startswith("\t") for line in body):
+        return None  # tab stops inside an indented fence: leave them to the real parser
+    last = min(end, len(lines) - 1)
+    content = "".join(line + "\n" for line in body)
+    if body and end >= len(lines) and unterminated_last_line:
+        content = content[:-1]
+    found.append(Block("fence", start, last, info=opening.group(3).strip(), content=content))
+    return end + 1
+
+
+def _closes(line: str, marker: str) -> bool:
+    """A closing fence: up to 3 spaces, at least as many of the same marker, then only spaces."""
+    text = line.lstrip(" ")
+    if len(line) - len(text) > 3 or not text.startswith(marker):
+        return False
+    text = text.rstrip(" \t")
+    return text == marker[0] * len(text)
+
+
+def _strip_indent(line: str, indent: int) -> str:
+    removable = len(line) - len(line.lstrip(" "))
+    return line[min(indent, removable) :]

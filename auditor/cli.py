@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -43,10 +45,17 @@ ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config f
 TodayOption = Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="The audit's today (default: now).")]
 
 
-def _stdout(output: Path | None) -> Console:
+@contextmanager
+def _report_console(output: Path | None) -> Iterator[Console]:
+    """Stdout (colour only on a terminal), or a plain file when ``--output`` is given."""
     if output is None:
-        return Console(soft_wrap=True)
-    return Console(file=output.open("w", encoding="utf-8"), soft_wrap=True, no_color=True, force_terminal=False, width=10_000)
+        yield Console(soft_wrap=True)
+        return
+    try:
+        with output.open("w", encoding="utf-8") as stream:
+            yield Console(file=stream, soft_wrap=True, no_color=True, force_terminal=False, width=10_000)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def _fail(message: str) -> None:
@@ -72,35 +81,35 @@ def check(
 
     try:
         settings = load_config(config)
-        console = _stdout(output)
-        code = command.run(
-            targets or [],
-            config=settings,
-            output_format=output_format.value,
-            fail_on=fail_on.value,
-            console=console,
-            status=Console(stderr=True),
-            evidence=command.EvidenceOptions(
-                evidence_dir=evidence,
-                today=today.date() if today else None,
-                snapshot=snapshot,
-                from_snapshot=from_snapshot,
-                strict=strict_evidence,
-            ),
-        )
+        with _report_console(output) as console:
+            code = command.run(
+                targets or [],
+                config=settings,
+                output_format=output_format.value,
+                fail_on=fail_on.value,
+                console=console,
+                status=Console(stderr=True),
+                evidence=command.EvidenceOptions(
+                    evidence_dir=evidence,
+                    today=today.date() if today else None,
+                    snapshot=snapshot,
+                    from_snapshot=from_snapshot,
+                    strict=strict_evidence,
+                ),
+            )
     except ConfigError as exc:
         _fail(str(exc))
     raise typer.Exit(code)
 
 
 @app.command("rules")
-def list_rules() -> None:
+def list_rules(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Write docs/rules.md instead of the list.")] = False,
+) -> None:
     """List every rule: code, default severity, summary."""
-    from auditor.rules import RULES
+    from auditor.commands import rules as command
 
-    console = Console(soft_wrap=True)
-    for code, rule in sorted(RULES.items()):
-        console.print(f"{code}  {rule.SEVERITY.name:<7}  {rule.SUMMARY}", highlight=False)
+    raise typer.Exit(command.run(Console(soft_wrap=True), markdown=markdown))
 
 
 def main() -> None:

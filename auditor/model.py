@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 
 class Severity(enum.IntEnum):
@@ -202,6 +202,15 @@ class Finding(BaseModel):
     column: int = 1
     workplan_id: str | None = None
     task_id: str | None = None
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity_from_name(cls, value: object) -> object:
+        return Severity[value] if isinstance(value, str) and value in Severity.__members__ else value
+
+    @field_serializer("severity")
+    def _severity_name(self, severity: Severity) -> str:
+        return severity.name
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)

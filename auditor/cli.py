@@ -43,17 +43,19 @@ class FailOn(str, enum.Enum):
 
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config file (default ./auditor.toml when present).")]
 TodayOption = Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="The audit's today (default: now).")]
+EvidenceOption = Annotated[Optional[Path], typer.Option("--evidence", help="Evidence bundle directory for the targets.")]
+FromSnapshotOption = Annotated[Optional[Path], typer.Option("--from-snapshot", help="Judge from a kept evidence database.")]
 
 
 @contextmanager
 def _report_console(output: Path | None) -> Iterator[Console]:
     """Stdout (colour only on a terminal), or a plain file when ``--output`` is given."""
     if output is None:
-        yield Console(soft_wrap=True)
+        yield Console(soft_wrap=True, emoji=False)
         return
     try:
         with output.open("w", encoding="utf-8") as stream:
-            yield Console(file=stream, soft_wrap=True, no_color=True, force_terminal=False, width=10_000)
+            yield Console(file=stream, soft_wrap=True, emoji=False, no_color=True, force_terminal=False, width=10_000)
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
@@ -70,10 +72,10 @@ def check(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="Report format.")] = OutputFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")] = FailOn.error,
-    evidence: Annotated[Optional[Path], typer.Option("--evidence", help="Evidence bundle directory for the targets.")] = None,
+    evidence: EvidenceOption = None,
     today: TodayOption = None,
     snapshot: Annotated[Optional[Path], typer.Option("--snapshot", help="Keep the evidence database in this file.")] = None,
-    from_snapshot: Annotated[Optional[Path], typer.Option("--from-snapshot", help="Judge from a kept evidence database.")] = None,
+    from_snapshot: FromSnapshotOption = None,
     strict_evidence: Annotated[bool, typer.Option("--strict-evidence", help="Unknown verdicts are errors.")] = False,
 ) -> None:
     """Check workplans, judge their evidence, and report."""
@@ -102,6 +104,33 @@ def check(
     raise typer.Exit(code)
 
 
+@app.command()
+def close(
+    targets: Annotated[Optional[list[str]], typer.Argument(help="Repo names from auditor.toml, directories or files.")] = None,
+    config: ConfigOption = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Write the changes (default: print the diff).")] = False,
+    evidence: EvidenceOption = None,
+    today: TodayOption = None,
+    from_snapshot: FromSnapshotOption = None,
+) -> None:
+    """Close tasks whose evidence is ready, in place, and release what they unblock."""
+    from auditor.commands import close as command
+    from auditor.commands.check import EvidenceOptions
+
+    try:
+        code = command.run(
+            targets or [],
+            config=load_config(config),
+            evidence=EvidenceOptions(evidence_dir=evidence, today=today.date() if today else None, from_snapshot=from_snapshot),
+            apply=apply,
+            console=Console(soft_wrap=True, emoji=False),
+            status=Console(stderr=True),
+        )
+    except ConfigError as exc:
+        _fail(str(exc))
+    raise typer.Exit(code)
+
+
 @app.command("rules")
 def list_rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="Write docs/rules.md instead of the list.")] = False,
@@ -109,7 +138,7 @@ def list_rules(
     """List every rule: code, default severity, summary."""
     from auditor.commands import rules as command
 
-    raise typer.Exit(command.run(Console(soft_wrap=True), markdown=markdown))
+    raise typer.Exit(command.run(Console(soft_wrap=True, emoji=False), markdown=markdown))
 
 
 def main() -> None:

@@ -235,7 +235,10 @@ class _Parser:
         line_starts = [0, *itertools.accumulate(len(line) + 1 for line in self.lines[:-1])]
         body_offset = line_starts[body_start] if body_start < len(line_starts) else len(self.text)
         section_lines = [section.line for section in sections]
-        tasks_by_section = {id(task.section): task for task in self.workplan.tasks if task.section}
+        tasks_by_section: dict[int, Task] = {}
+        for task in self.workplan.tasks:
+            if task.section:
+                tasks_by_section.setdefault(id(task.section), task)  # the section's first task, as for evidence
 
         def place(position: int) -> tuple[int, int, Task | None] | None:
             number = bisect.bisect_right(line_starts, position)
@@ -299,18 +302,22 @@ class _Parser:
 
 
 _FILE_NAME = re.compile(r"^[\w.-]+\.[A-Za-z0-9]{1,8}$")
+_VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
+_HOST_SUFFIXES = (".local", ".internal", ".svc", ".com", ".org", ".net", ".io", ".dev")
 
 
 def looks_like_repo_path(span: str) -> bool:
-    """A back-ticked span that names a file in the repo: ``docs/runbook.md``, ``SCOPE.md``.
+    """A back-ticked span that names a file in the repo: ``docs/runbook.md``, ``SCOPE.md``,
+    ``./Makefile``-style relative paths.
 
-    Not URLs, ``KEY=value`` settings, ``~/`` or absolute paths, globs, commands with spaces,
-    or ids (``ACTIVITY-WP-0006-T03``).
+    Not URLs, ``KEY=value`` settings, ``~/``, absolute or ``../`` paths, globs, commands with
+    spaces, ids (``ACTIVITY-WP-0006-T03``), versions (``v1.2.3``) or host names.
     """
     if any(char in span for char in " =*?[]{}<>$:\\") or span.startswith(("~", "/", "-")):
         return False
-    if ID_PATTERN.fullmatch(span):
+    span = span.removeprefix("./")
+    if ID_PATTERN.fullmatch(span) or _VERSION.match(span) or span.endswith(_HOST_SUFFIXES):
         return False
     if "/" in span:
-        return all(part not in ("", ".") for part in span.rstrip("/").split("/")[:-1]) and not span.startswith("//")
+        return all(part not in ("", ".", "..") for part in span.rstrip("/").split("/"))
     return bool(_FILE_NAME.match(span)) and not span.replace(".", "").isdigit()

@@ -34,22 +34,30 @@ class LoadedYaml:
 
 def load(text: str, first_line: int) -> LoadedYaml:
     """Load one YAML document whose first line is file line ``first_line`` (1-based)."""
-    loader = yaml.CSafeLoader(text)
+    loader = _Loader(text)
+    line_at = _LineCounter(text, first_line)
+    node = None
     try:
         node = loader.get_single_node()
         if node is None:
             return LoadedYaml(value=None)
-        bomb = _expansion_problem(node)
+        bomb = "*" in text and _expansion_problem(node)  # no '*', no alias, nothing to expand
         if bomb:
-            return LoadedYaml(error=bomb, error_line=first_line + node.start_mark.line)
+            return LoadedYaml(error=bomb, error_line=line_at(node.start_mark))
         value = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark else first_line
-        return LoadedYaml(error=_describe(exc), error_line=line)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
-        # The constructor raises plain ValueError for values such as a 13th month.
-        return LoadedYaml(error=f"invalid YAML value: {exc}", error_line=first_line)
+        mark = _offending_mark(exc)
+        return LoadedYaml(error=_describe(exc), error_line=line_at(mark) if mark else first_line)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept, such as a form feed
+        character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        index = text.find(character)
+        line = first_line + text.count("\n", 0, index) if index >= 0 else first_line
+        return LoadedYaml(error="invalid YAML: " + str(exc).splitlines()[0], error_line=line)
+    except Exception as exc:  # noqa: BLE001 - bad input must become a problem, never escape
+        # PyYAML's constructors raise plain ValueError, KeyError, IndexError or AttributeError
+        # for values such as `!!int ""`, `!!bool nope` or `!!timestamp nope`.
+        line, message = _unconstructable(loader, node, line_at) or (first_line, f"invalid YAML value: {exc}")
+        return LoadedYaml(error=message, error_line=line)
     finally:
         loader.dispose()
     loaded = LoadedYaml(value=value)
@@ -57,11 +65,67 @@ def load(text: str, first_line: int) -> LoadedYaml:
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
-            line = first_line + key_node.start_mark.line
+            line = line_at(key_node.start_mark)
             if key_node.value in loaded.key_lines:
                 loaded.warnings.append((f"key '{key_node.value}' is given twice; the last one wins", line))
             loaded.key_lines[key_node.value] = line
     return loaded
+
+
+class _LineCounter:
+    """The file line of a YAML mark, counted in the text rather than taken from ``mark.line``
+    (YAML also breaks lines at U+0085, U+2028 and U+2029; the file does not). Counting goes on
+    from the last mark asked, so asking for every key in order costs one pass over the text."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text, self.first_line = text, first_line
+        self.index, self.line = 0, first_line
+
+    def __call__(self, mark: yaml.Mark) -> int:
+        if mark.index < self.index:
+            self.index, self.line = 0, self.first_line
+        self.line += self.text.count("\n", self.index, mark.index)
+        self.index = mark.index
+        return self.line
+
+
+class _Loader(yaml.CSafeLoader):
+    """The C safe loader, except that a timestamp that is no real date (``2026-02-30``) stays a
+    string, so that the date rules can point at its key instead of the whole block failing."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _unconstructable(loader: yaml.CSafeLoader, root: yaml.Node | None, line_at: _LineCounter) -> tuple[int, str] | None:
+    """The line of the first top-level key or value that cannot be constructed, and why."""
+    parts = [part for pair in root.value for part in pair] if isinstance(root, yaml.MappingNode) else []
+    for part in parts:
+        loader.constructed_objects, loader.recursive_objects = {}, {}
+        try:
+            loader.construct_object(part, deep=True)
+        except Exception as exc:  # noqa: BLE001 - this is the value that failed
+            if isinstance(part, yaml.ScalarNode):
+                shown = part.value if len(part.value) <= 40 else part.value[:37] + "..."
+                message = f"invalid YAML value: '{shown}' is not a valid {part.tag.rsplit(':', 1)[-1]}"
+            else:
+                message = f"invalid YAML value: {exc}"
+            return line_at(part.start_mark), message
+    return None
+
+
+def _offending_mark(exc: yaml.MarkedYAMLError) -> yaml.Mark | None:
+    """Where the mistake is: for an unclosed quote or bracket, or a key without ':', that is
+    where the scalar or flow collection started (the context), not where the scanner gave up."""
+    if exc.context_mark and exc.context and exc.context.startswith(("while scanning", "while parsing a flow")):
+        return exc.context_mark
+    return exc.problem_mark or exc.context_mark
 
 
 def _describe(exc: yaml.MarkedYAMLError) -> str:

@@ -37,8 +37,8 @@ def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
         known.update(task.id for task in workplan.tasks if task.id)
     for workplan in workspace.workplans:
         for reference in workplan.references:
-            if reference.kind != "id" or reference.value in known:
-                continue
+            if reference.kind != "id" or reference.value in known or reference.line == workplan.title_line:
+                continue  # the H1 names the file's own id, whether or not its frontmatter could be read
             in_workspace = _prefix(reference.value) in prefixes
             where = "in the workspace" if in_workspace else "in this workspace (its repo is not loaded)"
             yield Hit(

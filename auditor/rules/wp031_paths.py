@@ -15,6 +15,7 @@ FAIL::
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -32,7 +33,8 @@ def check(workplan: Workplan, ctx: Context) -> Iterator[Hit]:
         return
     root = Path(workplan.repo_root)
     for reference in workplan.references:
-        if reference.kind == "path" and not (root / reference.value).exists():
+        # os.path.exists, not Path.exists: a name too long for the file system is simply absent.
+        if reference.kind == "path" and not os.path.exists(root / reference.value):
             yield Hit(
                 workplan,
                 f"'{reference.value}' does not exist in {root.name}",

@@ -1,0 +1,208 @@
+"""Plan the closing of ``ready`` tasks as line edits, and follow what their closing releases.
+
+Nothing here writes: :func:`plan_closing` returns a :class:`ClosingPlan` (edits per file, the
+tasks it closes and why, the tasks that still wait), and :mod:`auditor.commands.close` shows
+it as a diff or applies it.
+
+Closing a task, in its own file:
+
+- its ``status:`` value becomes ``done`` (quoting and anything after the value kept);
+- one dated note goes after the last line of its section:
+  ``YYYY-MM-DD: Closed on evidence — <what proved it>``;
+- the frontmatter ``updated`` value becomes that date;
+- the workplan status rolls up: every task done or cancelled → ``done``; a ``blocked``
+  workplan with no task left in ``wait`` or ``blocked`` → ``active``.
+
+A closed task's ``unblocks`` are then re-judged, in any workplan of the run: a released task in
+``wait`` closes too when its own evidence is ready, or, with no evidence block, when nothing
+else it ``depends_on`` is still open; otherwise the plan says what it still waits for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.act.edits import EditConflict, LineEdit, SourceText, apply_edits
+from auditor.config import CLOSED_TASK_STATUSES
+from auditor.evidence.model import CheckResult, RunsResult, Verdict
+from auditor.model import Task, Workplan
+from auditor.parse.workplan import parse_workplan
+
+NOTE_PREFIX = "Closed on evidence — "
+
+
+@dataclass(frozen=True)
+class Closure:
+    task_id: str
+    reason: str
+
+
+@dataclass
+class FilePlan:
+    """The edits for one file, planned on exactly ``original``."""
+
+    path: Path
+    display: str
+    original: bytes
+    closures: list[Closure] = field(default_factory=list)
+    edits: list[LineEdit] = field(default_factory=list)
+
+    def edited(self) -> bytes:
+        return apply_edits(self.original, self.edits)
+
+
+@dataclass
+class ClosingPlan:
+    files: list[FilePlan] = field(default_factory=list)
+    waiting: dict[str, str] = field(default_factory=dict)
+    """Released tasks that stay open, with what they still wait for."""
+    refused: dict[str, str] = field(default_factory=dict)
+    """Files that cannot be edited safely, with the reason."""
+
+
+def plan_closing(
+    workplans: list[Workplan], verdicts: list[Verdict], today: dt.date, files: dict[str, Path]
+) -> ClosingPlan:
+    """Plan every closing the verdicts call for. ``files`` maps a workplan's display path to
+    the file on disk."""
+    tasks = {task.id: (workplan, task) for workplan in workplans for task in workplan.tasks if task.id}
+    verdict_of = {verdict.task_id: verdict for verdict in verdicts}
+    plan = ClosingPlan()
+    closing: dict[str, Closure] = {}
+    queue = [verdict.task_id for verdict in verdicts if verdict.verdict == "ready"]
+    for task_id in queue:
+        closing[task_id] = Closure(task_id, closing_reason(verdict_of[task_id]))
+    while queue:
+        released_by = queue.pop(0)
+        for released in verdict_of[released_by].unblocks if released_by in verdict_of else []:
+            if released in closing or released not in tasks:
+                if released not in tasks:
+                    plan.waiting[released] = f"released by {released_by}, but no such task is in this run"
+                continue
+            outcome = _release(released, released_by, tasks, verdict_of, closing)
+            if outcome is None:
+                continue
+            closes, reason = outcome
+            if closes:
+                closing[released] = Closure(released, reason)
+                plan.waiting.pop(released, None)
+                queue.append(released)
+            else:
+                plan.waiting[released] = reason
+    by_path: dict[str, list[Closure]] = {}
+    for closure in closing.values():
+        by_path.setdefault(tasks[closure.task_id][0].path, []).append(closure)
+    for display, closures in sorted(by_path.items()):
+        path = files[display]
+        try:
+            plan.files.append(_plan_file(path, display, closures, today))
+        except (EditConflict, OSError, UnicodeDecodeError) as exc:
+            plan.refused[display] = str(exc)
+    return plan
+
+
+def _release(
+    task_id: str,
+    released_by: str,
+    tasks: dict[str, tuple[Workplan, Task]],
+    verdict_of: dict[str, Verdict],
+    closing: dict[str, Closure],
+) -> tuple[bool, str] | None:
+    """Whether ``task_id`` closes now that ``released_by`` does, and why (or what it still
+    waits for); None when it is not waiting at all."""
+    task = tasks[task_id][1]
+    if task.status != "wait":
+        return None
+    verdict = verdict_of.get(task_id)
+    if verdict is not None:
+        if verdict.verdict == "ready":
+            return True, closing_reason(verdict)
+        missing = [item for check in verdict.checks for item in _missing(check)]
+        return False, f"still waits for its own evidence ({verdict.verdict}): " + "; ".join(missing or ["see `auditor explain`"])
+    open_dependencies = [
+        dependency
+        for dependency in task.depends_on
+        if dependency not in closing and dependency in tasks and tasks[dependency][1].status not in CLOSED_TASK_STATUSES
+    ]
+    if open_dependencies:
+        return False, "still waits for " + ", ".join(open_dependencies)
+    return True, f"released by {released_by}"
+
+
+def _missing(check: CheckResult) -> list[str]:
+    nested = [item for inner in getattr(check, "checks", []) for item in _missing(inner)]
+    return [*check.missing, *nested]
+
+
+def closing_reason(verdict: Verdict) -> str:
+    """One line: the run dates and references that proved the verdict."""
+    parts = [_check_summary(check) for check in verdict.checks if check.result == "pass"]
+    return "; ".join(part for part in parts if part) or "every evidence check passed"
+
+
+def _check_summary(check: CheckResult) -> str:
+    if isinstance(check, RunsResult):
+        clean = [slot.date for slot in check.slots if slot.state == "clean"][-check.streak.needed :]
+        return f"{len(clean)} clean scheduled runs ({', '.join(clean)})"
+    nested = getattr(check, "checks", None)
+    if nested:
+        return "; ".join(summary for inner in nested if inner.result == "pass" and (summary := _check_summary(inner)))
+    references = ", ".join(ref.reference for ref in check.evidence[:3])
+    return f"{check.kind} {references}".strip()
+
+
+# -- edits ------------------------------------------------------------------------------------
+
+_VALUE = r"^(?P<head>\s*{key}\s*:[ \t]*)(?P<quote>[\"']?)(?P<value>[^\"'#\s]*)(?P=quote)(?P<tail>.*)$"
+
+
+def _plan_file(path: Path, display: str, closures: list[Closure], today: dt.date) -> FilePlan:
+    original = path.read_bytes()
+    workplan = parse_workplan(original, display)
+    source = SourceText.from_bytes(original)
+    file_plan = FilePlan(path, display, original, closures)
+    closed_ids = {closure.task_id for closure in closures}
+    tasks = {task.id: task for task in workplan.tasks if task.id}
+    for closure in closures:
+        task = tasks.get(closure.task_id)
+        if task is None or task.section is None:
+            raise EditConflict(f"{closure.task_id} is no longer a task section in {display}")
+        file_plan.edits.append(_set_value(source, task.line_of("status"), "status", "done"))
+        file_plan.edits.append(
+            LineEdit(_last_text_line(source, task), f"{today.isoformat()}: {NOTE_PREFIX}{closure.reason}", insert_after=True)
+        )
+    file_plan.edits.append(_set_value(source, workplan.line_of("updated"), "updated", today.isoformat()))
+    statuses = ["done" if task.id in closed_ids else task.status for task in workplan.tasks]
+    rolled_up = _rolled_up_status(workplan.status, statuses)
+    if rolled_up:
+        file_plan.edits.append(_set_value(source, workplan.line_of("status"), "status", rolled_up))
+    return file_plan
+
+
+def _rolled_up_status(status: str | None, task_statuses: list[str | None]) -> str | None:
+    if task_statuses and all(value in CLOSED_TASK_STATUSES for value in task_statuses):
+        return "done" if status != "done" else None
+    if status == "blocked" and not any(value in ("wait", "blocked") for value in task_statuses):
+        return "active"
+    return None
+
+
+def _set_value(source: SourceText, line: int, key: str, value: str) -> LineEdit:
+    """Replace the value of ``key:`` on ``line``, keeping its quoting and whatever follows it."""
+    text = source.text_of(line)
+    match = re.match(_VALUE.format(key=re.escape(key)), text)
+    if not match:
+        raise EditConflict(f"line {line} does not read '{key}: <value>'; not editing it")
+    edited = f"{match['head']}{match['quote']}{value}{match['quote']}{match['tail']}"
+    return LineEdit(line, edited, reason=f"{key} -> {value}")
+
+
+def _last_text_line(source: SourceText, task: Task) -> int:
+    """The section's last line that is not blank: the note goes right after it."""
+    line = min(task.section.end_line, len(source.lines))
+    while line > task.line and not source.text_of(line).strip():
+        line -= 1
+    return line

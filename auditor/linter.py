@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from auditor.config import Config
-from auditor.model import Finding, Workplan
+from auditor.model import Finding, Workplan, WorkplanSummary
 from auditor.rules import rules_of_scope
 from auditor.rules.base import Context, Hit, Workspace
 
@@ -19,7 +19,7 @@ def lint_workplan(workplan: Workplan, config: Config) -> list[Finding]:
     return list(_run(rules_of_scope("workplan"), workplan, config))
 
 
-def lint_workspace(workplans: list[Workplan], config: Config) -> list[Finding]:
+def lint_workspace(workplans: list[WorkplanSummary], config: Config) -> list[Finding]:
     """Findings of the rules that look across every workplan of the run."""
     workspace = Workspace(workplans=workplans)
     return list(_run(rules_of_scope("workspace"), workspace, config))
@@ -50,7 +50,7 @@ def to_finding(rule, hit: Hit, configured_severity=None) -> Finding:
     )
 
 
-def is_suppressed(workplan: Workplan, code: str, line: int) -> bool:
+def is_suppressed(workplan: Workplan | WorkplanSummary, code: str, line: int) -> bool:
     return any(
         code in directive.codes and directive.applies_from <= line <= directive.applies_to
         for directive in workplan.directives

@@ -108,6 +108,20 @@ class Task(BaseModel):
     def line_of(self, key: str) -> int:
         return self.field_lines.get(key, self.line)
 
+    def summary(self) -> TaskSummary:
+        return TaskSummary(
+            id=self.id,
+            status=self.status,
+            priority=self.priority,
+            line=self.line,
+            id_line=self.line_of("id"),
+            depends_on=self.depends_on if "depends_on" in self.fields else None,
+            depends_on_line=self.line_of("depends_on"),
+            state_hub_task_id=self.fields.get("state_hub_task_id"),
+            state_hub_task_line=self.field_lines.get("state_hub_task_id"),
+            has_evidence=self.evidence is not None,
+        )
+
 
 class EvidenceBlock(BaseModel):
     """The raw text of an ```evidence fence; :mod:`auditor.evidence` gives it meaning."""
@@ -177,18 +191,65 @@ class Workplan(BaseModel):
     def line_of(self, key: str) -> int:
         return self.frontmatter_lines.get(key, self.frontmatter_line)
 
-    def drop_file_detail(self) -> None:
-        """Forget what only the per-file rules read: dated notes, path references, problems.
+    def has_evidence(self) -> bool:
+        """Whether the evidence stage has anything to read here: a block, or a misplaced one."""
+        return any(task.evidence for task in self.tasks) or any(p.kind == "evidence" for p in self.problems)
 
-        Workspace runs lint each file where it was parsed (often another process) and keep
-        the rest, which is then cheaper to move and to hold. A command that needs the detail
-        (closing a task) reads the file again.
-        """
-        self.notes = []
-        self.problems = []
-        self.references = [reference for reference in self.references if reference.kind == "id"]
-        for task in self.tasks:
-            task.notes = []
+    def summary(self) -> WorkplanSummary:
+        return WorkplanSummary(
+            path=self.path,
+            id=self.id,
+            status=self.status,
+            repo=self.repo,
+            tasks=[task.summary() for task in self.tasks],
+            id_line=self.line_of("id"),
+            status_line=self.line_of("status"),
+            title_line=self.title_line,
+            state_hub_workstream_id=self.frontmatter.get("state_hub_workstream_id"),
+            state_hub_workstream_line=self.frontmatter_lines.get("state_hub_workstream_id"),
+            references=[reference for reference in self.references if reference.kind == "id"],
+            directives=self.directives,
+        )
+
+
+class TaskSummary(BaseModel):
+    """What the workspace stage keeps of a task: enough for the rules that look across files,
+    the reports, and following dependencies. Internal fields stay out of the JSON report."""
+
+    id: str | None
+    status: str | None
+    priority: str | None
+    line: int
+    id_line: int = Field(exclude=True)
+    depends_on: list[str] | None = Field(default=None, exclude=True)
+    """None when the task block has no ``depends_on`` key."""
+    depends_on_line: int = Field(exclude=True)
+    state_hub_task_id: Any = Field(default=None, exclude=True)
+    state_hub_task_line: int | None = Field(default=None, exclude=True)
+    has_evidence: bool = Field(default=False, exclude=True)
+
+
+class WorkplanSummary(BaseModel):
+    """What the workspace stage keeps of a workplan once its own rules have run.
+
+    A large workspace is read in worker processes; each sends back this rather than the whole
+    parsed file, which keeps the run fast and its memory small. The full
+    :class:`Workplan` is kept only where the evidence stage needs it.
+    """
+
+    path: str
+    id: str | None
+    status: str | None
+    repo: str | None
+    tasks: list[TaskSummary]
+    id_line: int = Field(exclude=True)
+    status_line: int = Field(exclude=True)
+    title_line: int | None = Field(default=None, exclude=True)
+    state_hub_workstream_id: Any = Field(default=None, exclude=True)
+    state_hub_workstream_line: int | None = Field(default=None, exclude=True)
+    references: list[Reference] = Field(default_factory=list, exclude=True)
+    """References to workplan and task ids."""
+    directives: list[Directive] = Field(default_factory=list, exclude=True)
 
 
 class Finding(BaseModel):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from auditor.config import Config, ConfigError
 from auditor.linter import lint_workplan
-from auditor.model import Finding, Workplan
+from auditor.model import Finding, Workplan, WorkplanSummary
 from auditor.parse.workplan import read_workplan
 
 BUNDLED_WORKSPACES = Path(__file__).resolve().parent.parent / "workplans"
@@ -120,29 +120,43 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load(files: list[WorkplanFile], config: Config) -> tuple[list[Workplan], list[Finding]]:
+@dataclass
+class Loaded:
+    """A read workspace: every workplan summarised, the evidence-bearing ones in full."""
+
+    summaries: list[WorkplanSummary]
+    findings: list[Finding]
+    with_evidence: list[Workplan]
+
+
+def load(files: list[WorkplanFile], config: Config) -> Loaded:
     """Parse and lint every file, in path order, on every core when worth it."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
-        results = _read_and_lint(files, config)
+        parts = [_read_and_lint(files, config)]
     else:
-        chunk = max(16, len(files) // (workers * 4))
+        chunk = max(16, min(256, len(files) // (workers * 4)))
         chunks = [files[start : start + chunk] for start in range(0, len(files), chunk)]
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = [item for part in pool.map(_read_and_lint, chunks, [config] * len(chunks)) for item in part]
-    workplans = [workplan for workplan, _ in results]
-    findings = [finding for _, found in results for finding in found]
-    return workplans, findings
+            parts = list(pool.map(_read_and_lint, chunks, [config] * len(chunks)))
+    loaded = Loaded([], [], [])
+    for part in parts:
+        loaded.summaries += part.summaries
+        loaded.findings += part.findings
+        loaded.with_evidence += part.with_evidence
+    return loaded
 
 
-def _read_and_lint(files: list[WorkplanFile], config: Config) -> list[tuple[Workplan, list[Finding]]]:
-    results = []
+def _read_and_lint(files: list[WorkplanFile], config: Config) -> Loaded:
+    """Read, lint and summarise ``files`` (in a worker process for large workspaces)."""
+    loaded = Loaded([], [], [])
     for item in files:
         workplan = read_workplan(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes)
         workplan.repo_name = item.repo_name
         workplan.repo_root = str(item.repo_root) if item.repo_root else None
-        findings = lint_workplan(workplan, config)
-        workplan.drop_file_detail()
-        results.append((workplan, findings))
-    return results
+        loaded.findings += lint_workplan(workplan, config)
+        loaded.summaries.append(workplan.summary())
+        if workplan.has_evidence():
+            loaded.with_evidence.append(workplan)
+    return loaded

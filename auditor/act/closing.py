@@ -28,7 +28,7 @@ from pathlib import Path
 from auditor.act.edits import EditConflict, LineEdit, SourceText, apply_edits
 from auditor.config import CLOSED_TASK_STATUSES
 from auditor.evidence.model import CheckResult, RunsResult, Verdict
-from auditor.model import Task, Workplan
+from auditor.model import Task, TaskSummary, WorkplanSummary
 from auditor.parse.workplan import parse_workplan
 
 NOTE_PREFIX = "Closed on evidence — "
@@ -64,7 +64,7 @@ class ClosingPlan:
 
 
 def plan_closing(
-    workplans: list[Workplan], verdicts: list[Verdict], today: dt.date, files: dict[str, Path]
+    workplans: list[WorkplanSummary], verdicts: list[Verdict], today: dt.date, files: dict[str, Path]
 ) -> ClosingPlan:
     """Plan every closing the verdicts call for. ``files`` maps a workplan's display path to
     the file on disk."""
@@ -107,7 +107,7 @@ def plan_closing(
 def _release(
     task_id: str,
     released_by: str,
-    tasks: dict[str, tuple[Workplan, Task]],
+    tasks: dict[str, tuple[WorkplanSummary, TaskSummary]],
     verdict_of: dict[str, Verdict],
     closing: dict[str, Closure],
 ) -> tuple[bool, str] | None:
@@ -124,7 +124,7 @@ def _release(
         return False, f"still waits for its own evidence ({verdict.verdict}): " + "; ".join(missing or ["see `auditor explain`"])
     open_dependencies = [
         dependency
-        for dependency in task.depends_on
+        for dependency in task.depends_on or []
         if dependency not in closing and dependency in tasks and tasks[dependency][1].status not in CLOSED_TASK_STATUSES
     ]
     if open_dependencies:

@@ -10,7 +10,8 @@ from rich.console import Console
 
 from auditor.config import Config
 from auditor.linter import lint_workspace
-from auditor.model import Finding, Severity, Workplan
+from auditor.evidence.model import Verdict
+from auditor.model import Finding, Severity, Workplan, WorkplanSummary
 from auditor.report import FORMATS
 from auditor.report.model import CheckReport, build_report
 from auditor.workspace import Target, load, paused_gc, resolve_targets
@@ -32,9 +33,11 @@ class Checked:
     """Everything one run read and decided, for the commands that act on it."""
 
     targets: list[Target]
-    workplans: list[Workplan]
+    workplans: list[WorkplanSummary]
     findings: list[Finding]
-    verdicts: list = field(default_factory=list)
+    with_evidence: list[Workplan]
+    """The workplans that hold evidence blocks, in full."""
+    verdicts: list[Verdict] = field(default_factory=list)
 
 
 def collect(targets: list[str], config: Config, evidence: EvidenceOptions, status: Console | None = None) -> Checked:
@@ -42,15 +45,15 @@ def collect(targets: list[str], config: Config, evidence: EvidenceOptions, statu
     resolved = resolve_targets(targets, config)
     files = [item for target in resolved for item in target.files]
     with paused_gc():
-        workplans, findings = load(files, config)
-        findings += lint_workspace(workplans, config)
-    checked = Checked(resolved, workplans, findings)
-    if any(task.evidence for workplan in workplans for task in workplan.tasks) or evidence.from_snapshot:
-        _judge_evidence(checked, evidence, status)
+        loaded = load(files, config)
+        findings = loaded.findings + lint_workspace(loaded.summaries, config)
+    checked = Checked(resolved, loaded.summaries, findings, loaded.with_evidence)
+    if loaded.with_evidence or evidence.from_snapshot:
+        _judge_evidence(checked, evidence, config, status)
     return checked
 
 
-def evidence_dirs(targets: list[Target], workplans: list[Workplan], override: Path | None) -> dict[str, Path | None]:
+def evidence_dirs(targets: list[Target], workplans: list[WorkplanSummary], override: Path | None) -> dict[str, Path | None]:
     """Each repo's evidence directory: ``--evidence`` wins, then the target's own."""
     repo_of_path = {workplan.path: workplan.repo for workplan in workplans}
     dirs: dict[str, Path | None] = {}
@@ -62,19 +65,20 @@ def evidence_dirs(targets: list[Target], workplans: list[Workplan], override: Pa
     return dirs
 
 
-def _judge_evidence(checked: Checked, options: EvidenceOptions, status: Console | None) -> None:
+def _judge_evidence(checked: Checked, options: EvidenceOptions, config: Config, status: Console | None) -> None:
     from auditor.evidence import audit
     from auditor.progress import evidence_progress
 
     with evidence_progress(status) as progress:
         result = audit(
-            checked.workplans,
+            checked.with_evidence,
             evidence_dirs=evidence_dirs(checked.targets, checked.workplans, options.evidence_dir),
             today=options.today or dt.date.today(),
             snapshot=options.snapshot,
             from_snapshot=options.from_snapshot,
             strict=options.strict,
             progress=progress,
+            config=config,
         )
     checked.findings += result.findings
     checked.verdicts = result.verdicts
@@ -91,11 +95,7 @@ def run(
     evidence: EvidenceOptions | None = None,
 ) -> int:
     checked = collect(targets, config, evidence or EvidenceOptions(), status)
-    report = build_report(
-        checked.workplans,
-        checked.findings,
-        [verdict.model_dump(mode="json") for verdict in checked.verdicts],
-    )
+    report = build_report(checked.workplans, checked.findings, checked.verdicts)
     FORMATS[output_format](report, console)
     return exit_code(report, FAIL_ON[fail_on])
 

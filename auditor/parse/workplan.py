@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import datetime as dt
 import re
 from pathlib import Path
@@ -41,8 +42,8 @@ DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 _FRONTMATTER_BOUNDARY = YAMLHandler.FM_BOUNDARY
-_DATED_NOTE = re.compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?(\d{4}-\d{2}-\d{2})(?:[ \t]+([A-Za-z][\w -]{0,40}?))?[ \t]*:[ \t]*(.*)$", re.MULTILINE
+_DATED_NOTE = re.compile(  # from the newline before the line: a literal start is searched fast
+    r"\n[ \t]*(?:[-*+][ \t]+)?(\d{4}-\d{2}-\d{2})(?:[ \t]+([A-Za-z][\w -]{0,40}?))?[ \t]*:[ \t]*([^\n]*)"
 )
 _WAIT_REASON = re.compile(
     r"(?i)\b(?:wait(?:ing)?\s+reason|block(?:ed|er|ing)?\s+reason|waits?\s+(?:on|for)|"
@@ -232,7 +233,9 @@ class _Parser:
         Scanning the text once per pattern (in C) instead of line by line (in Python) is what
         keeps this step cheap; matches inside code are dropped by line number.
         """
-        line_starts = [0, *itertools.accumulate(len(line) + 1 for line in self.lines[:-1])]
+        # offset of each line: the lengths before it plus one newline per line (all in C)
+        lengths_before = itertools.accumulate(map(len, self.lines[:-1]), initial=0)
+        line_starts = list(map(operator.add, lengths_before, itertools.count()))
         body_offset = line_starts[body_start] if body_start < len(line_starts) else len(self.text)
         section_lines = [section.line for section in sections]
         tasks_by_section: dict[int, Task] = {}
@@ -248,8 +251,8 @@ class _Parser:
             section = sections[index] if index >= 0 and number <= sections[index].end_line else None
             return number, position - line_starts[number - 1] + 1, tasks_by_section.get(id(section))
 
-        for match in _DATED_NOTE.finditer(self.text, body_offset):
-            if found := place(match.start()):
+        for match, line_start in self._dated_note_matches(body_offset):
+            if found := place(line_start):
                 self._dated_note(match, found[0], found[2])
         for task in self.workplan.tasks:
             if task.status in ("wait", "blocked") and task.section:
@@ -261,6 +264,13 @@ class _Parser:
             for match in ID_PATTERN.finditer(self.text, line_start, line_end):
                 if found := place(match.start()):
                     self._reference("id", match.group(0), *found)
+
+    def _dated_note_matches(self, body_offset: int) -> Iterator[tuple[re.Match[str], int]]:
+        """Each dated-note match with the offset of its line."""
+        if body_offset == 0 and (first := _DATED_NOTE.match("\n" + self.lines[0])):
+            yield first, 0
+        for match in _DATED_NOTE.finditer(self.text, max(body_offset - 1, 0)):
+            yield match, match.start() + 1
 
     def _lines_with(self, needle: str, start: int, line_starts: list[int]) -> Iterator[tuple[int, int]]:
         """(start, end) offsets of the lines holding ``needle``: a plain substring search is far

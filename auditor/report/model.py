@@ -6,28 +6,12 @@ key is a compatible change; removing or renaming one needs a new schema version.
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from auditor.model import Finding, Severity, Workplan
+from auditor.evidence.model import Verdict
+from auditor.model import Finding, Severity, WorkplanSummary
 
 SCHEMA = "auditor.check/v1"
-
-
-class TaskSummary(BaseModel):
-    id: str | None
-    status: str | None
-    priority: str | None
-    line: int
-
-
-class WorkplanSummary(BaseModel):
-    id: str | None
-    path: str
-    status: str | None
-    repo: str | None
-    tasks: list[TaskSummary]
 
 
 class Counts(BaseModel):
@@ -43,33 +27,24 @@ class CheckReport(BaseModel):
     schema_: str = Field(default=SCHEMA, alias="schema")
     workplans: list[WorkplanSummary]
     findings: list[Finding]
-    verdicts: list[dict[str, Any]] = Field(default_factory=list)
-    """Evidence verdicts as the evidence package dumps them (see docs/evidence.md)."""
+    verdicts: list[SerializeAsAny[Verdict]] = Field(default_factory=list)
+    """Evidence verdicts (see docs/evidence.md)."""
     summary: Counts
 
-    def to_json_data(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, by_alias=True)
 
 
-def build_report(workplans: list[Workplan], findings: list[Finding], verdicts: list[dict[str, Any]]) -> CheckReport:
+def build_report(workplans: list[WorkplanSummary], findings: list[Finding], verdicts: list[Verdict]) -> CheckReport:
     ordered = sorted(findings, key=Finding.sort_key)
     severities = {severity.name: 0 for severity in sorted(Severity, reverse=True)}
     for finding in ordered:
         severities[finding.severity.name] += 1
     verdict_counts: dict[str, int] = {}
     for verdict in verdicts:
-        verdict_counts[verdict["verdict"]] = verdict_counts.get(verdict["verdict"], 0) + 1
+        verdict_counts[verdict.verdict] = verdict_counts.get(verdict.verdict, 0) + 1
     return CheckReport(
-        workplans=[
-            WorkplanSummary(
-                id=workplan.id,
-                path=workplan.path,
-                status=workplan.status,
-                repo=workplan.repo,
-                tasks=[TaskSummary(id=t.id, status=t.status, priority=t.priority, line=t.line) for t in workplan.tasks],
-            )
-            for workplan in workplans
-        ],
+        workplans=workplans,
         findings=ordered,
         verdicts=verdicts,
         summary=Counts(

@@ -39,9 +39,9 @@ def _write_verdicts(report: CheckReport, console: Console) -> None:
 
     console.print("[bold]Evidence[/]", highlight=False)
     for verdict in report.verdicts:
-        style = VERDICT_STYLES.get(verdict["verdict"], "")
-        console.print(f"  {escape(verdict['task_id'])} ({verdict['task_status']}): [{style}]{verdict['verdict']}[/]", highlight=False)
-        for line in verdict_lines(verdict):
+        style = VERDICT_STYLES.get(verdict.verdict, "")
+        console.print(f"  {escape(verdict.task_id)} ({verdict.task_status}): [{style}]{verdict.verdict}[/]", highlight=False)
+        for line in verdict_lines(verdict.model_dump(mode="json")):
             console.print("    " + escape(line), highlight=False, soft_wrap=True)
 
 

@@ -11,23 +11,23 @@ A rule is a module in :mod:`auditor.rules` with four constants and one generator
     def check(subject, ctx) -> Iterator[Hit]: ...
 
 ``subject`` is a :class:`~auditor.model.Workplan` for workplan rules and a :class:`Workspace`
-for workspace rules. The module docstring holds PASS/FAIL examples: they are the rule's docs.
+(of :class:`~auditor.model.WorkplanSummary`) for workspace rules. The module docstring holds PASS/FAIL examples: they are the rule's docs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator, Protocol
 
 from auditor.config import Config
-from auditor.model import Severity, Workplan
+from auditor.model import Severity, Workplan, WorkplanSummary
 
 
 @dataclass(frozen=True)
 class Hit:
     """One problem a rule found. ``severity`` overrides the rule's default for this hit only."""
 
-    workplan: Workplan
+    workplan: Workplan | WorkplanSummary
     message: str
     line: int
     column: int = 1
@@ -39,8 +39,7 @@ class Hit:
 class Workspace:
     """Every workplan of one run, for the rules that look across files."""
 
-    workplans: list[Workplan]
-    repos_in_workspace: set[str] = field(default_factory=set)
+    workplans: list[WorkplanSummary]
 
 
 @dataclass(frozen=True)

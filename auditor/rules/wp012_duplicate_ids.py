@@ -29,8 +29,8 @@ SUMMARY = "duplicate workplan or task id in the workspace"
 def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
     first_seen: dict[str, str] = {}
     for workplan in workspace.workplans:
-        places = [(workplan.id, workplan.line_of("id"), None)]
-        places += [(task.id, task.line_of("id"), task.id) for task in workplan.tasks]
+        places = [(workplan.id, workplan.id_line, None)]
+        places += [(task.id, task.id_line, task.id) for task in workplan.tasks]
         for item_id, line, task_id in places:
             if not item_id:
                 continue

@@ -30,11 +30,11 @@ def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
     first_seen: dict[str, str] = {}
     for workplan in workspace.workplans:
         places = []
-        if "state_hub_workstream_id" in workplan.frontmatter:
-            places.append(("state_hub_workstream_id", workplan.frontmatter["state_hub_workstream_id"], workplan.line_of("state_hub_workstream_id"), None))
+        if workplan.state_hub_workstream_line is not None:
+            places.append(("state_hub_workstream_id", workplan.state_hub_workstream_id, workplan.state_hub_workstream_line, None))
         for task in workplan.tasks:
-            if "state_hub_task_id" in task.fields:
-                places.append(("state_hub_task_id", task.fields["state_hub_task_id"], task.line_of("state_hub_task_id"), task.id))
+            if task.state_hub_task_line is not None:
+                places.append(("state_hub_task_id", task.state_hub_task_id, task.state_hub_task_line, task.id))
         for key, value, line, task_id in places:
             canonical = _uuid(value)
             if canonical is None:

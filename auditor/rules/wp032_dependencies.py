@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from auditor.config import CLOSED_TASK_STATUSES
-from auditor.model import Severity, Task, Workplan
+from auditor.model import Severity, TaskSummary, WorkplanSummary
 from auditor.rules.base import Context, Hit, Workspace
 
 CODE = "WP032"
@@ -29,15 +29,15 @@ SUMMARY = "unknown dependency, done task depending on an open one, or a dependen
 
 
 def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
-    tasks: dict[str, tuple[Workplan, Task]] = {}
+    tasks: dict[str, tuple[WorkplanSummary, TaskSummary]] = {}
     for workplan in workspace.workplans:
         for task in workplan.tasks:
             if task.id:
                 tasks.setdefault(task.id, (workplan, task))
     for workplan, task in tasks.values():
-        if "depends_on" not in task.fields:
+        if task.depends_on is None:
             continue
-        line = task.line_of("depends_on")
+        line = task.depends_on_line
         for dependency in task.depends_on:
             if dependency not in tasks:
                 yield Hit(workplan, f"depends on unknown task '{dependency}'", line, task_id=task.id)
@@ -45,10 +45,10 @@ def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
             status = tasks[dependency][1].status
             if task.status == "done" and status not in CLOSED_TASK_STATUSES:
                 yield Hit(workplan, f"task is done but depends on '{dependency}', which is '{status}'", line, task_id=task.id)
-    graph = {task_id: task.depends_on for task_id, (_, task) in tasks.items() if "depends_on" in task.fields}
+    graph = {task_id: task.depends_on for task_id, (_, task) in tasks.items() if task.depends_on is not None}
     for cycle in _cycles(graph):
         workplan, task = tasks[cycle[0]]
-        yield Hit(workplan, "dependency cycle: " + " -> ".join([*cycle, cycle[0]]), task.line_of("depends_on"), task_id=task.id)
+        yield Hit(workplan, "dependency cycle: " + " -> ".join([*cycle, cycle[0]]), task.depends_on_line, task_id=task.id)
 
 
 def _cycles(graph: dict[str, list[str]]) -> Iterator[list[str]]:

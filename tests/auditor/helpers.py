@@ -106,7 +106,7 @@ def lint_texts(
     for workplan in workplans:
         workplan.repo_root = str(repo_root) if repo_root else None
         findings += lint_workplan(workplan, config)
-    return findings + lint_workspace(workplans, config)
+    return findings + lint_workspace([workplan.summary() for workplan in workplans], config)
 
 
 def lint_text(text: str | bytes, name: str = CLEAN_NAME, **options) -> list[Finding]:

@@ -75,10 +75,10 @@ def test_a_bare_name_without_config_is_a_bundled_workspace(tmp_path, monkeypatch
 def test_the_bundled_workspace_has_no_findings(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     files = [item for target in resolve_targets(["activity-core"], Config()) for item in target.files]
-    workplans, findings = load(files, Config())
-    findings += lint_workspace(workplans, Config())
+    loaded = load(files, Config())
+    findings = loaded.findings + lint_workspace(loaded.summaries, Config())
     assert [(f.path, f.line, f.code, f.message) for f in findings] == []
-    assert sum(len(workplan.tasks) for workplan in workplans) == 11
+    assert sum(len(workplan.tasks) for workplan in loaded.summaries) == 11
 
 
 @pytest.mark.parametrize(
@@ -104,8 +104,8 @@ def test_cross_file_rules_see_every_workplan_of_the_run(tmp_path):
     write_workplan(tmp_path, CLEAN)
     write_workplan(tmp_path, second, "DEMO-WP-0002-second.md")
     files = resolve_targets([str(tmp_path)], Config())[0].files
-    workplans, findings = load(files, Config())
-    findings += lint_workspace(workplans, Config())
+    loaded = load(files, Config())
+    findings = loaded.findings + lint_workspace(loaded.summaries, Config())
     duplicates = [(Path(f.path).name, f.line, f.message) for f in findings if f.code == "WP012"]
     first_line = line_of(CLEAN, "id: DEMO-WP-0001-T02")
     assert duplicates == [
@@ -134,7 +134,7 @@ def test_parallel_loading_gives_the_same_result_as_serial(tmp_path, monkeypatch)
     parallel = load(files, Config())
 
     assert len(pools) == 1
-    assert [w.path for w in parallel[0]] == [item.display for item in files]
-    assert [w.model_dump() for w in parallel[0]] == [w.model_dump() for w in serial[0]]
-    assert parallel[1] == serial[1]
-    assert {f.code for f in parallel[1]} == {"WP000", "WP003"}
+    assert [w.path for w in parallel.summaries] == [item.display for item in files]
+    assert parallel.summaries == serial.summaries  # every field, the internal ones too
+    assert parallel.findings == serial.findings
+    assert {f.code for f in parallel.findings} == {"WP000", "WP003"}

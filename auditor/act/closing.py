@@ -9,7 +9,7 @@ Closing a task, in its own file:
 - its ``status:`` value becomes ``done`` (quoting and anything after the value kept);
 - one dated note goes after the last line of its section:
   ``YYYY-MM-DD: Closed on evidence — <what proved it>``;
-- the frontmatter ``updated`` value becomes that date;
+- the frontmatter ``updated`` value becomes that date (unless it is already later);
 - the workplan status rolls up: every task done or cancelled → ``done``; a ``blocked``
   workplan with no task left in ``wait`` or ``blocked`` → ``active``.
 
@@ -29,6 +29,7 @@ from auditor.act.edits import EditConflict, LineEdit, SourceText, apply_edits
 from auditor.config import CLOSED_TASK_STATUSES
 from auditor.evidence.model import CheckResult, RunsResult, Verdict
 from auditor.model import Task, TaskSummary, WorkplanSummary
+from auditor.parse.values import as_date
 from auditor.parse.workplan import parse_workplan
 
 NOTE_PREFIX = "Closed on evidence — "
@@ -72,7 +73,7 @@ def plan_closing(
     verdict_of = {verdict.task_id: verdict for verdict in verdicts}
     plan = ClosingPlan()
     closing: dict[str, Closure] = {}
-    queue = [verdict.task_id for verdict in verdicts if verdict.verdict == "ready"]
+    queue = [verdict.task_id for verdict in verdicts if verdict.verdict == "ready" and verdict.task_id in tasks]
     for task_id in queue:
         closing[task_id] = Closure(task_id, closing_reason(verdict_of[task_id]))
     while queue:
@@ -150,7 +151,8 @@ def _check_summary(check: CheckResult) -> str:
     nested = getattr(check, "checks", None)
     if nested:
         return "; ".join(summary for inner in nested if inner.result == "pass" and (summary := _check_summary(inner)))
-    references = ", ".join(ref.reference for ref in check.evidence[:3])
+    distinct = list(dict.fromkeys(ref.reference for ref in check.evidence))
+    references = ", ".join(distinct[:3])
     return f"{check.kind} {references}".strip()
 
 
@@ -174,7 +176,9 @@ def _plan_file(path: Path, display: str, closures: list[Closure], today: dt.date
         file_plan.edits.append(
             LineEdit(_last_text_line(source, task), f"{today.isoformat()}: {NOTE_PREFIX}{closure.reason}", insert_after=True)
         )
-    file_plan.edits.append(_set_value(source, workplan.line_of("updated"), "updated", today.isoformat()))
+    updated = as_date(workplan.frontmatter.get("updated"))
+    if updated is None or updated < today:  # never move 'updated' back in time
+        file_plan.edits.append(_set_value(source, workplan.line_of("updated"), "updated", today.isoformat()))
     statuses = ["done" if task.id in closed_ids else task.status for task in workplan.tasks]
     rolled_up = _rolled_up_status(workplan.status, statuses)
     if rolled_up:

@@ -1,20 +1,11 @@
-"""Fixtures shared by the auditor tests; plain helpers live in :mod:`tests.auditor.helpers`."""
+"""Fixtures shared by the auditor tests (``reference_bytes`` is in tests/conftest.py); plain
+helpers live in :mod:`tests.auditor.helpers`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-from tests.auditor.helpers import REFERENCE_WORKPLAN
-
-
-@pytest.fixture(scope="session")
-def reference_bytes() -> bytes:
-    """The reference workplan exactly as received (no blank lines); skipped where it is absent."""
-    if not REFERENCE_WORKPLAN.is_file():
-        pytest.skip(f"reference workplan not present at {REFERENCE_WORKPLAN}")
-    return REFERENCE_WORKPLAN.read_bytes()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 DEFAULT_CONFIG_PATH = Path("scheduler.toml")
 
@@ -55,15 +56,31 @@ def parse_duration(text: object) -> timedelta:
     return sum((int(n) * _DURATION_UNITS[u] for n, u in parts), timedelta())
 
 
-def _check_cron(expression: str) -> str:
-    # Lazy import: croniter is only needed when a config is actually loaded.
-    from croniter import croniter
+def format_duration(value: timedelta) -> str:
+    """timedelta -> the spelling parse_duration reads: 1h30m, 250ms."""
+    remaining = round(value.total_seconds() * 1000)
+    parts = []
+    for unit in ("d", "h", "m", "s", "ms"):
+        size = round(_DURATION_UNITS[unit].total_seconds() * 1000)
+        count, remaining = divmod(remaining, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"
 
+
+def _check_cron(expression: str) -> str:
+    from scheduler.slots import check_schedule
+
+    problem = "expected 5 fields: minute hour day month weekday"
     # Five fields only: the same expression must mean the same thing to croniter and to a
     # Temporal Schedule, and the optional seconds/year fields are read differently by each.
-    if len(expression.split()) != 5 or not croniter.is_valid(expression):
-        raise ValueError(f"invalid cron expression {expression!r} (expected 5 fields: minute hour day month weekday)")
-    return expression
+    if len(expression.split()) == 5:
+        try:
+            check_schedule(expression)
+            return expression
+        except ValueError as exc:
+            problem = str(exc)
+    raise ValueError(f"invalid cron expression {expression!r} ({problem})")
 
 
 def _check_zone(name: str) -> str:
@@ -202,7 +219,7 @@ def _format_location(loc: tuple[int | str, ...]) -> str:
     return text
 
 
-def _format_error(error: dict) -> str:  # pydantic's ErrorDetails
+def _format_error(error: ErrorDetails) -> str:
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         message = "unknown key"

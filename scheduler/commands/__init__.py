@@ -1,0 +1,67 @@
+"""One module per subcommand; each exposes a function that returns the exit code.
+
+Exit codes: 0 every run succeeded, 1 some run failed (or the store stayed busy, or a server
+was unreachable), 2 a config or usage error. Commands raise `ConfigError`/`UsageError`,
+`StoreError`/`OperationalError` for those; the CLI turns them into one-line messages.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from scheduler.clock import Clock, ShiftedClock, SystemClock, parse_instant
+from scheduler.config import LoadedConfig, load_config
+from scheduler.execution import RunContext
+from scheduler.runner import Cancellation
+from scheduler.store import Store
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad argument; the message is one line fit for a user (exit 2)."""
+
+
+class OperationalError(Exception):
+    """Something outside the config went wrong (a server unreachable); one line (exit 1)."""
+
+
+def clock_at(now: str | None) -> Clock:
+    if now is None:
+        return SystemClock()
+    try:
+        return ShiftedClock(parse_instant(now))
+    except ValueError as exc:
+        raise UsageError(f"--now: {exc}") from None
+
+
+def store_of(loaded: LoadedConfig) -> Store:
+    return Store(loaded.store_path, loaded.config.store.lock_timeout)
+
+
+def run_context(config_path: Path, clock: Clock | None = None) -> tuple[LoadedConfig, RunContext]:
+    loaded = load_config(config_path)
+    context = RunContext(store_of(loaded), loaded.config.sinks, clock or SystemClock(), Cancellation())
+    return loaded, context
+
+
+@contextmanager
+def stop_on_signals(cancellation: Cancellation) -> Iterator[None]:
+    """SIGTERM/SIGINT cancel the running attempts instead of killing the scheduler mid-record."""
+    if threading.current_thread() is not threading.main_thread():  # signals are the main thread's
+        yield
+        return
+    def handler(signum: int, frame: FrameType | None) -> None:
+        cancellation.cancel()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

@@ -1,0 +1,162 @@
+"""The scheduling loop's body: one look at the clock (`tick`), and the runs it starts.
+
+`tick` reads and writes the store in one short session (reconcile abandoned runs, decide
+what is due, record missed and skipped slots, claim the slots that start at once), then runs
+them with the store closed. Every slot is claimed by its own INSERT, right before it runs, so
+a second scheduler on the same store either sees the claim or loses the insert: a slot never
+runs twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from scheduler.config import ActivityConfig, format_duration
+from scheduler.execution import (
+    RunContext,
+    RunResult,
+    StartedRun,
+    claim_and_start,
+    execute,
+    missed_row,
+    start_scheduled,
+)
+from scheduler.planning import ActivityPlan, plan_activity
+from scheduler.reconcile import reconcile_abandoned
+from scheduler.slots import next_slot_after, slots_between
+from scheduler.store import RunRow, Session
+
+SKIPPED_BY_OVERLAP = "skipped: overlap policy {policy} while another run of this activity was due or running"
+MISSED_OUTSIDE_WINDOW = "missed: older than the catch-up window ({window}) when the scheduler looked"
+# buffer_one: how often to look whether the run in progress has finished.
+BUFFER_POLL = timedelta(seconds=0.5)
+MAX_PARALLEL_RUNS = 32
+
+
+@dataclass
+class TickReport:
+    results: list[RunResult] = field(default_factory=list)
+    missed: list[RunRow] = field(default_factory=list)  # missed and skipped slots, as recorded
+    reconciled: list[RunRow] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(r.status != "success" for r in self.results) else 0
+
+
+@dataclass(frozen=True)
+class Lane:
+    """Slots of one activity that run one after another (or a single slot of an `allow` activity).
+
+    `first` is the lane's first slot when it was already claimed in the planning session
+    (one store session fewer per run); `later` are claimed just before they run.
+    """
+
+    activity: ActivityConfig
+    later: list[datetime]
+    first: StartedRun | None = None
+    trigger: str = "schedule"
+    wait_for_running: bool = False
+
+
+def _plan_rows(plan: ActivityPlan) -> list[RunRow]:
+    activity = plan.activity
+    missed = MISSED_OUTSIDE_WINDOW.format(window=format_duration(activity.catchup_window))
+    skipped = SKIPPED_BY_OVERLAP.format(policy=activity.overlap)
+    return [missed_row(activity, s, missed) for s in plan.missed] + [
+        missed_row(activity, s, skipped) for s in plan.decision.skipped
+    ]
+
+
+def _lanes(session: Session, context: RunContext, plan: ActivityPlan) -> list[Lane]:
+    """Claim what can start at once; a lane waiting for a run in progress claims later."""
+    activity, decision = plan.activity, plan.decision
+    if decision.wait_for_running:
+        return [Lane(activity, decision.run, wait_for_running=True)]
+    if decision.concurrent:
+        groups = [[slot] for slot in decision.run]
+    else:
+        groups = [decision.run] if decision.run else []
+    return [
+        Lane(activity, group[1:], first=claim_and_start(session, context, activity, group[0], "schedule"))
+        for group in groups
+    ]
+
+
+def tick(context: RunContext, activities: list[ActivityConfig]) -> TickReport:
+    """Reconcile, record what was missed or skipped, claim and run what is due."""
+    report = TickReport()
+    now = context.clock.now()
+    with context.store.session() as session:
+        report.reconciled = reconcile_abandoned(session, now)
+        latest_claims = session.latest_claims()
+        in_progress = session.running_activities()
+        plans = [plan_activity(a, latest_claims.get(a.name), a.name in in_progress, now) for a in activities]
+        plans = [p for p in plans if p.has_work]
+        report.missed = session.record_missed([row for plan in plans for row in _plan_rows(plan)])
+        lanes = [lane for plan in plans for lane in _lanes(session, context, plan)]
+    report.results = run_lanes(context, lanes)
+    return report
+
+
+def run_lanes(context: RunContext, lanes: list[Lane]) -> list[RunResult]:
+    """Lanes are independent of one another, so they run side by side."""
+    if len(lanes) <= 1:
+        return [r for lane in lanes for r in _run_lane(context, lane)]
+    with ThreadPoolExecutor(max_workers=min(len(lanes), MAX_PARALLEL_RUNS), thread_name_prefix="run") as pool:
+        return [r for results in pool.map(lambda lane: _run_lane(context, lane), lanes) for r in results]
+
+
+def _run_lane(context: RunContext, lane: Lane) -> list[RunResult]:
+    if lane.wait_for_running and not _wait_until_idle(context, lane.activity.name):
+        return []
+    results = [execute(context, lane.activity, lane.first)] if lane.first is not None else []
+    for slot in lane.later:
+        if context.cancellation.requested:
+            break  # unclaimed, so a later look decides this slot
+        started = start_scheduled(context, lane.activity, slot, lane.trigger)
+        if started is not None:
+            results.append(execute(context, lane.activity, started))
+    return results
+
+
+def _wait_until_idle(context: RunContext, activity: str) -> bool:
+    """buffer_one: wait for the activity's run in progress to end (or be reconciled as abandoned)."""
+    while True:
+        with context.store.session() as session:
+            reconcile_abandoned(session, context.clock.now())
+            if activity not in session.running_activities():
+                return True
+        if context.cancellation.wait(BUFFER_POLL.total_seconds()):
+            return False
+
+
+def backfill(context: RunContext, activity: ActivityConfig, start: datetime, end: datetime) -> TickReport:
+    """Run the past slots in [start, end] now, as scheduled runs of those slots, one after another.
+
+    Slots already run are left alone (the slot claim refuses them); slots recorded as missed
+    are taken over.
+    """
+    end = min(end, context.clock.now())
+    slots = slots_between(activity.schedule, activity.zone, start - timedelta(microseconds=1), end)
+    return TickReport(results=run_lanes(context, [Lane(activity, slots, trigger="backfill")]))
+
+
+def serve(
+    context: RunContext, activities: list[ActivityConfig], on_tick: Callable[[TickReport], None],
+    max_sleep: timedelta = timedelta(minutes=5),
+) -> None:
+    """Tick, then sleep until the next slot of any activity, until cancelled.
+
+    Sleeps are capped at `max_sleep` so that a clock jump or an abandoned run waiting to be
+    reconciled is noticed without waiting for a distant slot.
+    """
+    while not context.cancellation.requested:
+        on_tick(tick(context, activities))
+        now = context.clock.now()
+        upcoming = [s for a in activities if (s := next_slot_after(a.schedule, a.zone, now)) is not None]
+        wake = min([*upcoming, now + max_sleep])
+        context.cancellation.wait(max(0.0, (wake - now).total_seconds()))

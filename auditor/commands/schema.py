@@ -1,0 +1,28 @@
+"""``auditor schema NAME``: print a JSON Schema (``evidence``: the grammar of evidence blocks)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+
+
+def _evidence() -> dict[str, Any]:
+    from auditor.evidence.block import json_schema
+
+    return json_schema()
+
+
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {"evidence": _evidence}
+
+
+def run(name: str, console: Console) -> int:
+    """Print the schema called ``name``; 2 (usage error) when there is none by that name."""
+    schema = SCHEMAS.get(name)
+    if schema is None:
+        console.print(f"error: no schema '{name}'; known: {', '.join(SCHEMAS)}", markup=False, highlight=False)
+        return 2
+    console.print_json(json.dumps(schema()))
+    return 0

@@ -1,0 +1,132 @@
+"""Evidence verdicts: decide from the records whether a task's evidence block holds.
+
+One entry point, :func:`audit`: read every ```evidence block (grammar errors are WP042), load
+each repo's evidence sources into one DuckDB store (:mod:`.store`, :mod:`.sources`), judge
+every block's checks from it (:mod:`.checks`, :mod:`.judge`) and turn the verdicts and source
+problems into findings (WP040-WP044). DuckDB is imported only when some block needs judging.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from auditor.config import Config
+from auditor.evidence.model import JudgedTask, SourceProblem, Verdict
+from auditor.evidence.store import SnapshotError
+from auditor.model import Finding, Task, Workplan
+
+if TYPE_CHECKING:
+    from auditor.evidence.block import CheckNode, EvidenceSpec
+    from auditor.evidence.sources.base import LoadTarget
+    from auditor.progress import ProgressCallback
+
+__all__ = ["Audit", "SnapshotError", "Verdict", "audit"]
+
+
+class Audit(BaseModel):
+    verdicts: list[Verdict] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+
+
+def audit(
+    workplans: list[Workplan],
+    *,
+    evidence_dirs: dict[str, Path | None],
+    today: dt.date,
+    snapshot: Path | None = None,
+    from_snapshot: Path | None = None,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+    config: Config | None = None,
+) -> Audit:
+    """Judge every evidence block of ``workplans``.
+
+    ``evidence_dirs`` maps a repo name to its bundle directory (None: not configured).
+    ``snapshot`` keeps the store in that file; ``from_snapshot`` judges from a kept store
+    instead of reading sources (:class:`SnapshotError` when it is not one). ``config``, when
+    given, applies rule settings and inline directives to the WP04x findings.
+    """
+    from auditor.evidence import sources, store
+    from auditor.evidence.block import parse_block
+    from auditor.evidence.judge import Judge
+    from auditor.rules import wp040_violated, wp041_ready, wp042_evidence_block, wp043_unknown, wp044_source_unreadable
+
+    findings = _Findings(config or Config())
+    for workplan in workplans:
+        findings.add(wp042_evidence_block, workplan)
+    blocks = [
+        (workplan, task, parsed.spec)
+        for workplan, task in _tasks_with_evidence(workplans)
+        if (parsed := parse_block(task.evidence.text, task.evidence.line)).spec is not None
+    ]
+    if not blocks:
+        return Audit(findings=findings.found)
+    repos = sorted({workplan.repo or "" for workplan, _, _ in blocks})
+    db = store.open_snapshot(from_snapshot) if from_snapshot else store.create(snapshot)
+    try:
+        if from_snapshot is None:
+            sources.load(db, [_target(repo, blocks, evidence_dirs) for repo in repos], progress)
+        judges = {repo: Judge(db, repo, today) for repo in repos}
+        verdicts = [judges[workplan.repo or ""].verdict(workplan, task, spec) for workplan, task, spec in blocks]
+        problems = db.execute(
+            "SELECT repo, source, path, line, message FROM source_problems WHERE list_contains(?, repo) ORDER BY ALL", [repos]
+        ).fetchall()
+    finally:
+        db.close()
+    for problem in problems:
+        findings.add(wp044_source_unreadable, SourceProblem(*problem))
+    for (workplan, _, _), verdict in zip(blocks, verdicts):
+        for rule in (wp040_violated, wp041_ready, wp043_unknown):
+            findings.add(rule, JudgedTask(workplan, verdict, strict))
+    return Audit(verdicts=verdicts, findings=findings.found)
+
+
+def _tasks_with_evidence(workplans: list[Workplan]) -> Iterator[tuple[Workplan, Task]]:
+    """Tasks whose block is judged: not cancelled (nothing to prove) and with an id to report."""
+    for workplan in workplans:
+        for task in workplan.tasks:
+            if task.evidence is not None and task.id and task.status != "cancelled":
+                yield workplan, task
+
+
+def _target(repo: str, blocks: list[tuple[Workplan, Task, EvidenceSpec]], evidence_dirs: dict[str, Path | None]) -> LoadTarget:
+    from auditor.evidence.sources.base import LoadTarget
+
+    of_repo = [(workplan, spec) for workplan, _, spec in blocks if (workplan.repo or "") == repo]
+    root = next((workplan.repo_root for workplan, _ in of_repo if workplan.repo_root), None)
+    paths = {path for _, spec in of_repo for path in _repo_paths(spec.checks)}
+    return LoadTarget(repo, evidence_dirs.get(repo), Path(root) if root else None, frozenset(paths))
+
+
+def _repo_paths(nodes: tuple[CheckNode, ...]) -> Iterator[str]:
+    from auditor.evidence.checks.base import RepoPathArgs
+
+    for node in nodes:
+        if isinstance(node.args, RepoPathArgs):
+            yield node.args.path
+        yield from _repo_paths(node.children)
+
+
+class _Findings:
+    """Rule hits as findings, with the configured severity, enabled flag and inline directives."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.found: list[Finding] = []
+
+    def add(self, rule: ModuleType, subject: object) -> None:
+        from auditor.linter import is_suppressed, to_finding
+        from auditor.rules.base import Context
+
+        settings = self.config.rule(rule.CODE)
+        if not settings.enabled:
+            return
+        for hit in rule.check(subject, Context(config=self.config)):
+            if not is_suppressed(hit.workplan, rule.CODE, hit.line):
+                self.found.append(to_finding(rule, hit, settings.severity))

@@ -1,0 +1,92 @@
+"""What every check kind gets: its arguments' base model and the context it is judged in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from pathlib import PurePosixPath
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from auditor.evidence.model import CheckResult, EvidenceRef, Result
+from auditor.evidence.store import TABLE
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+class CheckArgs(BaseModel):
+    """Arguments of a check kind: unknown keys are errors, so a typo cannot weaken a check."""
+
+    # An unquoted id such as 1234 loads as a number; it still names something.
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    one_of: ClassVar[tuple[tuple[str, str], ...]] = ()
+    """Pairs of arguments of which exactly one must be given."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        for first, second in self.one_of:
+            if (getattr(self, first) is None) == (getattr(self, second) is None):
+                raise ValueError(f"give exactly one of '{first}' and '{second}'")
+        return self
+
+
+class RepoPathArgs(CheckArgs):
+    """Arguments naming a file of the repo checkout."""
+
+    path: str = Field(min_length=1, description="Path relative to the repo root, e.g. docs/runbook.md.")
+
+    @field_validator("path")
+    @classmethod
+    def _inside_repo(cls, path: str) -> str:
+        parts = PurePosixPath(path).parts
+        if path.startswith(("/", "~")) or "\\" in path or ".." in parts or (parts and parts[0].endswith(":")):
+            raise ValueError("must be a path inside the repo, relative to its root (no '..', '/', '~' or '\\')")
+        return str(PurePosixPath(path))
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check is judged against: the store, the repo whose records count, and the day."""
+
+    db: duckdb.DuckDBPyConnection
+    repo: str
+    today: dt.date
+    kind: str
+    line: int
+
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
+        return self.db.execute(sql, params).fetchall()
+
+    def refs(self, source: str, table: str, where: str, params: Sequence[Any], reference: str = "id") -> list[EvidenceRef]:
+        """The records of ``table`` (this repo's) that match ``where``, newest last, as references."""
+        line = "line" if any(column.name == "line" for column in TABLE[table].all_columns) else "NULL::BIGINT"
+        found = self.rows(
+            f"SELECT {reference}, path, {line} AS line FROM {table} WHERE repo = ? AND ({where}) ORDER BY path, 3",
+            [self.repo, *params],
+        )
+        return [EvidenceRef(source=source, reference=str(ref), path=path, line=line) for ref, path, line in found]
+
+    def repo_file(self, path: str) -> str | None:
+        """The text of a repo file, or None when it does not exist."""
+        found = self.rows("SELECT content FROM repo_files WHERE repo = ? AND path = ? AND present", [self.repo, path])
+        return found[0][0] if found else None
+
+    def result(self, result: Result, detail: str, evidence: Sequence[EvidenceRef] = (), missing: Sequence[str] = ()) -> CheckResult:
+        return CheckResult(kind=self.kind, line=self.line, result=result, detail=detail, evidence=list(evidence), missing=list(missing))
+
+    def found(self, evidence: list[EvidenceRef], wanted: str) -> CheckResult:
+        """Pass when ``evidence`` is not empty; otherwise ``wanted`` is what is missing."""
+        if evidence:
+            count = f"{len(evidence)} record{'s' if len(evidence) != 1 else ''}"
+            return self.result("pass", f"{wanted}: {count}", evidence)
+        return self.result("fail", f"no {wanted}", missing=[wanted])
+
+
+def day_after(day: dt.date) -> dt.datetime:
+    """The first instant (UTC) after ``day``: ``after: D`` means on a UTC day later than D."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)

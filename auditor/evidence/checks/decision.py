@@ -1,0 +1,45 @@
+"""``decision``: a decision is recorded in State Hub, by id or by words in its title.
+
+Example::
+
+    decision:
+      title_contains: duplicate handling
+      status: accepted         # optional
+
+Passes when ``state_hub/decisions.jsonl`` holds a matching record (``title_contains`` ignores
+case).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from auditor.evidence.checks.base import CheckArgs, CheckContext
+from auditor.evidence.model import CheckResult
+
+KIND = "decision"
+
+
+class DecisionArgs(CheckArgs):
+    one_of = (("id", "title_contains"),)
+    id: str | None = Field(default=None, description="The decision id.")
+    title_contains: str | None = Field(default=None, description="Words the title contains (case ignored).")
+    status: str | None = Field(default=None, description="Required status, e.g. accepted.")
+
+
+ARGS = DecisionArgs
+
+
+def sources(args: DecisionArgs) -> tuple[str, ...]:
+    return ("state_hub.decisions",)
+
+
+def judge(args: DecisionArgs, ctx: CheckContext) -> CheckResult:
+    if args.id is not None:
+        where, params, wanted = "id = ?", [args.id], f"decision {args.id}"
+    else:
+        where, params, wanted = "contains(lower(title), lower(?))", [args.title_contains], f"decision titled '…{args.title_contains}…'"
+    if args.status is not None:
+        where, wanted = f"{where} AND status = ?", f"{wanted} with status {args.status}"
+        params.append(args.status)
+    return ctx.found(ctx.refs("state_hub.decisions", "decisions", where, params), wanted)

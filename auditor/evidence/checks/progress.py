@@ -1,0 +1,43 @@
+"""``progress``: State Hub holds a progress record for a key, on a day or after one.
+
+Example::
+
+    progress:
+      key: ops_inventory_probe
+      after: 2026-06-16        # or  on: 2026-06-17
+
+Passes when ``state_hub/progress.jsonl`` holds a record with that key, ``for_date`` equal to
+``on`` (or later than ``after``) and a status other than ``failed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pydantic import Field
+
+from auditor.evidence.checks.base import CheckArgs, CheckContext
+from auditor.evidence.model import CheckResult
+
+KIND = "progress"
+
+
+class ProgressArgs(CheckArgs):
+    one_of = (("on", "after"),)
+    key: str = Field(description="Progress key, e.g. daily_triage.")
+    on: dt.date | None = Field(default=None, description="The record's for_date.")
+    after: dt.date | None = Field(default=None, description="The record's for_date is later than this.")
+
+
+ARGS = ProgressArgs
+
+
+def sources(args: ProgressArgs) -> tuple[str, ...]:
+    return ("state_hub.progress",)
+
+
+def judge(args: ProgressArgs, ctx: CheckContext) -> CheckResult:
+    day, comparison, words = (args.on, "=", "for") if args.on else (args.after, ">", "after")
+    evidence = ctx.refs(
+        "state_hub.progress", "progress", f"key = ? AND for_date {comparison} ? AND status <> 'failed'", [args.key, day]
+    )
+    return ctx.found(evidence, f"{args.key} progress {words} {day}")

@@ -1,0 +1,112 @@
+"""What an evidence source is: something that fills store tables for one repo and says how it went.
+
+Bundle sources read files under the repo's evidence directory; later sources (live State Hub,
+Temporal) fill the same tables from the network. A check only asks whether the sources it
+needs are ``ok``: anything else makes it unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    import duckdb
+
+State = Literal["ok", "not_configured", "missing", "unreadable"]
+
+MAX_STORED_PROBLEMS = 100
+"""Problems kept per source (all are counted): a broken file is not a million findings."""
+
+
+@dataclass(frozen=True)
+class LoadTarget:
+    """One repo to load evidence for."""
+
+    repo: str
+    bundle: Path | None
+    """The evidence directory; None when the repo has none configured."""
+    repo_root: Path | None = None
+    """The repo checkout, for the files that checks name; None when unknown."""
+    repo_paths: frozenset[str] = frozenset()
+    """Repo-relative paths that file checks name."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+
+@dataclass
+class SourceReport:
+    """How loading one source for one repo went."""
+
+    state: State
+    location: str | None
+    records: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    """The first :data:`MAX_STORED_PROBLEMS` problems."""
+    problem_count: int = 0
+    reason: str | None = None
+    """Why the source is not configured or missing."""
+
+    def add(self, *problems: Problem, total: int | None = None) -> None:
+        """Record problems; ``total`` counts those found beyond the ones given."""
+        room = MAX_STORED_PROBLEMS - len(self.problems)
+        self.problems += problems[:room]
+        self.problem_count += len(problems) if total is None else total
+        if self.problem_count:
+            self.state = "unreadable"
+
+    @property
+    def detail(self) -> str | None:
+        if self.problem_count:
+            return f"{self.problem_count} problem{'s' if self.problem_count != 1 else ''}, see WP044"
+        return self.reason
+
+
+class Source(Protocol):
+    """Fills store tables for one repo."""
+
+    name: str
+
+    def load(self, db: duckdb.DuckDBPyConnection, target: LoadTarget) -> SourceReport: ...
+
+
+class SourceFileError(ValueError):
+    """A bundle file that cannot be read; ``line`` is where, when known."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+Read = TypeVar("Read")
+
+
+def read_files(report: SourceReport, paths: Iterable[Path], read: Callable[[Path], Read]) -> list[tuple[Path, Read]]:
+    """Read each file; one that cannot be read is a problem in ``report``, and the rest go on."""
+    found = []
+    for path in paths:
+        try:
+            found.append((path, read(path)))
+        except SourceFileError as exc:
+            report.add(Problem(str(path), exc.line, str(exc)))
+        except (OSError, UnicodeDecodeError) as exc:
+            report.add(Problem(str(path), 1, f"cannot read: {exc}"))
+    return found
+
+
+def bundle_location(name: str, target: LoadTarget, relative: str) -> tuple[Path | None, SourceReport]:
+    """The path of ``relative`` in the repo's bundle and a fresh report on it; without such a
+    path, None and the report that says why."""
+    if target.bundle is None:
+        return None, SourceReport("not_configured", None, reason=f"no evidence directory configured for repo {target.repo}")
+    path = target.bundle / relative
+    if not path.exists():
+        return None, SourceReport("missing", str(path), reason=f"{path} does not exist")
+    return path, SourceReport("ok", str(path))

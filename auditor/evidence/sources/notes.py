@@ -1,0 +1,70 @@
+"""``notes/**/*.md``: working-memory notes. A note's name is its file stem.
+
+Frontmatter is optional; when present it must be a YAML mapping, and ``date`` (or
+``created``) and ``title`` are kept. A note's date is that frontmatter date, else the first
+YYYY-MM-DD in its name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from auditor.evidence.sources.base import LoadTarget, SourceFileError, SourceReport, bundle_location, read_files
+from auditor.evidence.store import insert_columns
+from auditor.parse import yamlsafe
+from auditor.parse.values import as_date
+
+if TYPE_CHECKING:
+    import duckdb
+
+NAME = "notes"
+DIRECTORY = "notes"
+_FRONTMATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*$", re.DOTALL | re.MULTILINE)
+_DAY_IN_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read_note(path: Path) -> dict[str, Any]:
+    """The row of one note; :class:`SourceFileError` when its frontmatter is broken."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, Any] = {}
+    found = _FRONTMATTER.match(text)
+    if found:
+        loaded = yamlsafe.load(found.group(1), 2)
+        if loaded.error:
+            raise SourceFileError(f"note frontmatter: {loaded.error}", loaded.error_line)
+        if loaded.value is not None and not isinstance(loaded.value, dict):
+            raise SourceFileError("note frontmatter is not a mapping", 2)
+        fields = loaded.value or {}
+    title = fields.get("title")
+    return {
+        "name": path.stem,
+        "note_date": as_date(fields.get("date")) or as_date(fields.get("created")) or _day_in(path.stem),
+        "title": title if isinstance(title, str) else None,
+        "path": str(path),
+    }
+
+
+def _day_in(name: str) -> dt.date | None:
+    found = _DAY_IN_NAME.search(name)
+    return as_date(found.group(0)) if found else None
+
+
+class NotesSource:
+    name = NAME
+
+    def load(self, db: duckdb.DuckDBPyConnection, target: LoadTarget) -> SourceReport:
+        directory, report = bundle_location(self.name, target, DIRECTORY)
+        if directory is None:
+            return report
+        columns: dict[str, list[Any]] = {"name": [], "note_date": [], "title": [], "path": []}
+        for _, row in read_files(report, sorted(directory.rglob("*.md")), read_note):
+            for name, value in row.items():
+                columns[name].append(value)
+        report.records = insert_columns(db, "notes", target.repo, columns)
+        return report
+
+
+SOURCE = NotesSource()

@@ -1,0 +1,250 @@
+"""The evidence store: one DuckDB database holding every source, in one normalized schema.
+
+Sources fill these tables (:mod:`auditor.evidence.sources`); check kinds judge from them
+(:mod:`auditor.evidence.checks`). ``--snapshot FILE`` keeps the database, and
+``--from-snapshot FILE`` judges from it again without reading any source. The schema is
+described here once, as data: the DDL, the record validation of tabular sources and the
+snapshot section of docs/evidence.md all follow from :data:`TABLES`.
+
+Every table has a ``repo`` column (one database serves every repo of a run), and every table
+filled from a file has ``path`` and ``line`` columns: where the record came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+
+SCHEMA_VERSION = 1
+"""Bumped whenever a table or column changes meaning; a snapshot of another version is refused."""
+
+
+class SnapshotError(Exception):
+    """A snapshot file cannot be used; the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    """DuckDB type: VARCHAR, TIMESTAMPTZ, DATE, BIGINT, INTEGER, BOOLEAN."""
+    doc: str
+    required: bool = False
+    """For record columns read from bundle files: a record without it is malformed."""
+    values: tuple[str, ...] = ()
+    """For record columns: the only values allowed (empty: any)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    from_records: bool = False
+    """Filled from JSON lines / CSV / Parquet records, validated column by column."""
+    per_repo: bool = True
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        repo = (_REPO,) if self.per_repo else ()
+        provenance = (_PATH, _LINE) if self.from_records else ()
+        return (*repo, *self.columns, *provenance)
+
+    def ddl(self) -> str:
+        columns = ",\n  ".join(f"{column.name} {column.type}" for column in self.all_columns)
+        return f"CREATE TABLE {self.name} (\n  {columns}\n)"
+
+
+_REPO = Column("repo", "VARCHAR", "the repo (Workplan.repo) whose evidence this is")
+_PATH = Column("path", "VARCHAR", "the bundle file the record came from")
+_LINE = Column("line", "BIGINT", "its 1-based line (CSV: file line; Parquet: row number)")
+
+RUN_STATUSES = ("success", "failed", "timed_out", "cancelled", "running", "missed")
+RUN_TRIGGERS = ("schedule", "manual", "backfill")
+
+
+def _text(name: str, doc: str, required: bool = False, values: tuple[str, ...] = ()) -> Column:
+    return Column(name, "VARCHAR", doc, required, values)
+
+
+def _time(name: str, doc: str, required: bool = False) -> Column:
+    return Column(name, "TIMESTAMPTZ", doc, required)
+
+
+TABLES: tuple[Table, ...] = (
+    Table("meta", "key/value facts about the database: `schema_version`, `created_at`", (
+        _text("key", "fact name"),
+        _text("value", "fact value"),
+    ), per_repo=False),
+    Table("source_states", "one row per (repo, source): whether the source could be used", (
+        _text("source", "source name, e.g. `temporal`, `state_hub.progress`"),
+        _text("location", "the file or directory read (NULL when not configured)"),
+        _text("state", "`ok`, `not_configured`, `missing` or `unreadable`"),
+        Column("records", "BIGINT", "records loaded"),
+        Column("problems", "BIGINT", "problems found (the first 100 are in source_problems)"),
+        _text("detail", "why the state is not `ok`"),
+    )),
+    Table("source_problems", "a malformed line, record or file (reported as WP044)", (
+        _text("source", "source name"),
+        _text("path", "file"),
+        Column("line", "BIGINT", "1-based line"),
+        _text("message", "what is wrong"),
+    )),
+    Table("executions", "one Temporal workflow execution per history file", (
+        _text("workflow_id", "started event's `workflowId`, else the file name stem"),
+        _text("run_id", "started event's `originalExecutionRunId`"),
+        _text("workflow_type", "workflow type name"),
+        _text("scheduled_by", "`TemporalScheduledById` search attribute (NULL: not started by a schedule)"),
+        _time("scheduled_start", "`TemporalScheduledStartTime` search attribute"),
+        _time("started_at", "time of the started event"),
+        _time("closed_at", "time of the closing event (NULL while running)"),
+        _text("status", "`completed`, `failed`, `timed_out`, `terminated`, `canceled`, `continued_as_new` or `running`"),
+        Column("last_event_id", "BIGINT", "id of the last event"),
+        Column("activity_failures", "INTEGER", "ActivityTaskFailed and ActivityTaskTimedOut events"),
+        Column("first_activity_failure_event_id", "BIGINT", "id of the first of them"),
+        _text("path", "the history file"),
+    )),
+    Table("history_events", "every event of every history file", (
+        _text("workflow_id", "as in executions"),
+        _text("run_id", "as in executions"),
+        Column("event_id", "BIGINT", "eventId"),
+        _time("event_time", "eventTime"),
+        _text("event_type", "event type, legacy spelling (`WorkflowExecutionStarted`) whichever spelling the file used"),
+        _text("detail", "failure message or activity type, when the event has one"),
+        _text("path", "the history file"),
+    )),
+    Table("activity_runs", "`activity_runs.jsonl` / `.csv` / `.parquet`", (
+        _text("run_id", "run id", required=True),
+        _text("activity", "activity name", required=True),
+        _text("workflow_id", "Temporal workflow id", required=True),
+        _text("workflow_run_id", "Temporal run id"),
+        _time("scheduled_for", "the slot the run was for"),
+        _time("started_at", "start", required=True),
+        _time("finished_at", "end"),
+        _text("status", "outcome", required=True, values=RUN_STATUSES),
+        _text("trigger", "what started it", required=True, values=RUN_TRIGGERS),
+    ), from_records=True),
+    Table("progress", "`state_hub/progress.jsonl`", (
+        _text("id", "record id", required=True),
+        _text("workstream_id", "State Hub workstream"),
+        _text("task_id", "State Hub task"),
+        _text("key", "progress key, e.g. `daily_triage`", required=True),
+        Column("for_date", "DATE", "the day the record is for", required=True),
+        _text("status", "e.g. `done`; `failed` never counts", required=True),
+        _time("recorded_at", "when it was recorded", required=True),
+        _text("workflow_id", "the run that recorded it"),
+    ), from_records=True),
+    Table("decisions", "`state_hub/decisions.jsonl`", (
+        _text("id", "decision id", required=True),
+        _text("title", "title", required=True),
+        _text("status", "e.g. `accepted`", required=True),
+        _time("recorded_at", "when it was recorded", required=True),
+    ), from_records=True),
+    Table("feedback", "`state_hub/feedback.jsonl`", (
+        _text("id", "feedback id", required=True),
+        _text("kind", "e.g. `calibration`", required=True),
+        _text("subject", "what it is about"),
+        _time("recorded_at", "when it was recorded", required=True),
+    ), from_records=True),
+    Table("messages", "`state_hub/messages.jsonl`", (
+        _text("id", "message id", required=True),
+        _text("subject", "subject"),
+        _time("recorded_at", "when it was recorded", required=True),
+    ), from_records=True),
+    Table("notes", "`notes/**/*.md` working-memory notes", (
+        _text("name", "file name stem"),
+        Column("note_date", "DATE", "frontmatter `date` (or `created`), else the first YYYY-MM-DD in the name"),
+        _text("title", "frontmatter `title`"),
+        _text("path", "the note file"),
+    )),
+    Table("task_spawn_log", "`task_spawn_log.jsonl`", (
+        _text("run_id", "the run that spawned the task", required=True),
+        _text("definition", "activity definition", required=True),
+        _text("sink", "`null` or `issue_core_rest`", required=True),
+        _text("spec_hash", "hash of the task spec", required=True),
+        _text("external_ref", "reference returned by the sink"),
+        _time("created_at", "when it was spawned", required=True),
+    ), from_records=True),
+    Table("issue_tasks", "`issue_core/tasks.jsonl`", (
+        _text("ref", "issue-core task reference", required=True),
+        _text("status", "task status", required=True),
+        _text("title", "title"),
+    ), from_records=True),
+    Table("repo_files", "the repo files that file checks name, read from the repo checkout", (
+        _text("path", "repo-relative path"),
+        Column("present", "BOOLEAN", "whether the file exists"),
+        _text("content", "its text (NULL when absent)"),
+    )),
+)
+
+TABLE = {table.name: table for table in TABLES}
+
+
+def create(path: Path | None) -> duckdb.DuckDBPyConnection:
+    """A new, empty store: in memory, or in ``path`` (replacing a previous snapshot there)."""
+    import duckdb
+
+    if path is not None:
+        for stale in (path, path.with_name(path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+    db = duckdb.connect(str(path) if path else ":memory:")
+    _configure(db)
+    for table in TABLES:
+        db.execute(table.ddl())
+    db.executemany(
+        "INSERT INTO meta VALUES (?, ?)",
+        [("schema_version", str(SCHEMA_VERSION)), ("created_at", dt.datetime.now(dt.UTC).isoformat())],
+    )
+    return db
+
+
+def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a kept store read-only; :class:`SnapshotError` if it is not one of this version."""
+    import duckdb
+
+    if not path.is_file():
+        raise SnapshotError(f"{path}: snapshot file not found")
+    try:
+        db = duckdb.connect(str(path), read_only=True)
+        found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.Error as exc:
+        raise SnapshotError(f"{path}: not an evidence snapshot ({exc})") from None
+    if found is None or found[0] != str(SCHEMA_VERSION):
+        db.close()
+        raise SnapshotError(f"{path}: snapshot schema version {found[0] if found else 'unknown'}, expected {SCHEMA_VERSION}")
+    _configure(db)
+    return db
+
+
+def _configure(db: duckdb.DuckDBPyConnection) -> None:
+    # Instants are compared as instants; UTC only decides how a bare TIMESTAMPTZ prints.
+    db.execute("SET TimeZone = 'UTC'")
+
+
+def insert_columns(db: duckdb.DuckDBPyConnection, table: str, repo: str, columns: dict[str, list[Any]]) -> int:
+    """Insert rows given column by column (one round trip, not one per row); returns the count.
+
+    Each list is cast by DuckDB to its column's type, so timestamps may be ISO 8601 strings.
+    """
+    length = len(next(iter(columns.values()), []))
+    if length == 0:
+        return 0
+    types = {column.name: column.type for column in TABLE[table].all_columns}
+    names = list(columns)
+    selects = ", ".join(f"unnest(${index + 2}::{types[name]}[])" for index, name in enumerate(names))
+    db.execute(f"INSERT INTO {table} (repo, {', '.join(names)}) SELECT $1, {selects}", [repo, *columns.values()])
+    return length
+
+
+def schema_markdown() -> str:
+    """The tables as docs/evidence.md shows them (a test keeps the two the same)."""
+    parts = [f"Schema version {SCHEMA_VERSION}."]
+    for table in TABLES:
+        rows = "\n".join(f"| `{column.name}` | {column.type} | {column.doc} |" for column in table.all_columns)
+        parts.append(f"### `{table.name}`\n\n{table.doc[0].upper()}{table.doc[1:]}.\n\n| column | type | meaning |\n| --- | --- | --- |\n{rows}")
+    return "\n\n".join(parts) + "\n"

@@ -131,6 +131,43 @@ def close(
     raise typer.Exit(code)
 
 
+@app.command()
+def explain(
+    task_id: Annotated[str, typer.Argument(help="The task whose verdict to explain, e.g. ACTIVITY-WP-0009-T01.")],
+    targets: Annotated[Optional[list[str]], typer.Argument(help="Where to find it (default: every configured repo).")] = None,
+    config: ConfigOption = None,
+    evidence: EvidenceOption = None,
+    today: TodayOption = None,
+    from_snapshot: FromSnapshotOption = None,
+) -> None:
+    """Print one task's evidence verdict in full, with provenance. Exit 0 verdict shown,
+    1 the task has no evidence verdict, 2 no such task."""
+    from auditor.commands import explain as command
+    from auditor.commands.check import evidence_dirs, read
+
+    try:
+        checked = read(targets or [], load_config(config))
+        code = command.run(
+            task_id,
+            workplans=checked.with_evidence or [],
+            evidence_dirs=evidence_dirs(checked.targets, checked.workplans, evidence),
+            today=today.date() if today else dt.date.today(),
+            console=Console(soft_wrap=True, emoji=False),
+            from_snapshot=from_snapshot,
+        )
+    except ConfigError as exc:
+        _fail(str(exc))
+    raise typer.Exit(code)
+
+
+@app.command()
+def schema(name: Annotated[str, typer.Argument(help="evidence | report")]) -> None:
+    """Print a JSON Schema: 'evidence' (evidence blocks) or 'report' (the JSON report)."""
+    from auditor.commands import schema as command
+
+    raise typer.Exit(command.run(name, Console(soft_wrap=True, emoji=False)))
+
+
 @app.command("rules")
 def list_rules(
     markdown: Annotated[bool, typer.Option("--markdown", help="Write docs/rules.md instead of the list.")] = False,

@@ -101,6 +101,11 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def shown_path(path: Path | None) -> Path | None:
+    """``path`` as reports show it: relative to the working directory, as workplan paths are."""
+    return None if path is None else Path(_display(path))
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a workspace is read.

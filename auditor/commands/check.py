@@ -14,7 +14,7 @@ from auditor.evidence.model import Verdict
 from auditor.model import Finding, Severity, Workplan, WorkplanSummary
 from auditor.report import FORMATS
 from auditor.report.model import CheckReport, build_report
-from auditor.workspace import Target, load, paused_gc, resolve_targets
+from auditor.workspace import Target, load, paused_gc, resolve_targets, shown_path
 
 FAIL_ON = {"error": Severity.error, "warning": Severity.warning, "info": Severity.info, "never": None}
 
@@ -40,15 +40,20 @@ class Checked:
     verdicts: list[Verdict] = field(default_factory=list)
 
 
-def collect(targets: list[str], config: Config, evidence: EvidenceOptions, status: Console | None = None) -> Checked:
-    """Resolve targets, read and lint every workplan, then judge the evidence blocks."""
+def read(targets: list[str], config: Config) -> Checked:
+    """Resolve targets, then read and lint every workplan."""
     resolved = resolve_targets(targets, config)
     files = [item for target in resolved for item in target.files]
     with paused_gc():
         loaded = load(files, config)
         findings = loaded.findings + lint_workspace(loaded.summaries, config)
-    checked = Checked(resolved, loaded.summaries, findings, loaded.with_evidence)
-    if loaded.with_evidence or evidence.from_snapshot:
+    return Checked(resolved, loaded.summaries, findings, loaded.with_evidence)
+
+
+def collect(targets: list[str], config: Config, evidence: EvidenceOptions, status: Console | None = None) -> Checked:
+    """Read and lint every workplan, then judge the evidence blocks."""
+    checked = read(targets, config)
+    if checked.with_evidence or evidence.from_snapshot:
         _judge_evidence(checked, evidence, config, status)
     return checked
 
@@ -61,7 +66,7 @@ def evidence_dirs(targets: list[Target], workplans: list[WorkplanSummary], overr
         for item in target.files:
             repo = repo_of_path.get(item.display) or target.repo_name
             if repo and dirs.get(repo) is None:
-                dirs[repo] = override or target.evidence_dir
+                dirs[repo] = shown_path(override or target.evidence_dir)
     return dirs
 
 

@@ -1,4 +1,7 @@
-"""``auditor schema NAME``: print a JSON Schema (``evidence``: the grammar of evidence blocks)."""
+"""``auditor schema NAME``: print a JSON Schema.
+
+``evidence``: the grammar of evidence blocks. ``report``: the JSON report of ``auditor check``.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,13 @@ def _evidence() -> dict[str, Any]:
     return json_schema()
 
 
-SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {"evidence": _evidence}
+def _report() -> dict[str, Any]:
+    from auditor.report.model import CheckReport
+
+    return CheckReport.model_json_schema(by_alias=True, mode="serialization")
+
+
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {"evidence": _evidence, "report": _report}
 
 
 def run(name: str, console: Console) -> int:

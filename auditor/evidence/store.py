@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor.config import ConfigError
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -24,8 +26,8 @@ SCHEMA_VERSION = 1
 """Bumped whenever a table or column changes meaning; a snapshot of another version is refused."""
 
 
-class SnapshotError(Exception):
-    """A snapshot file cannot be used; the message says which file and why."""
+class SnapshotError(ConfigError):
+    """A snapshot file cannot be used; the message says which file and why (exit 2)."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,11 @@ from auditor.rules import (
     wp030_references,
     wp031_paths,
     wp032_dependencies,
+    wp040_violated,
+    wp041_ready,
+    wp042_evidence_block,
+    wp043_unknown,
+    wp044_source_unreadable,
 )
 
 RULES: dict[str, ModuleType] = {
@@ -44,6 +49,11 @@ RULES: dict[str, ModuleType] = {
         wp030_references,
         wp031_paths,
         wp032_dependencies,
+        wp040_violated,
+        wp041_ready,
+        wp042_evidence_block,
+        wp043_unknown,
+        wp044_source_unreadable,
     )
 }
 

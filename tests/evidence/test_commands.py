@@ -59,4 +59,13 @@ def test_schema_evidence_prints_the_json_schema() -> None:
 def test_schema_of_an_unknown_name_is_a_usage_error() -> None:
     screen, out = console()
     assert schema.run("workplan", screen) == 2
-    assert out.getvalue() == "error: no schema 'workplan'; known: evidence\n"
+    assert out.getvalue() == "error: no schema 'workplan'; known: evidence, report\n"
+
+
+def test_schema_report_describes_the_json_report() -> None:
+    screen, out = console()
+    assert schema.run("report", screen) == 0
+    described = json.loads(out.getvalue())
+    assert set(described["properties"]) == {"schema", "workplans", "findings", "verdicts", "summary"}
+    task = described["$defs"]["TaskSummary"]["properties"]
+    assert set(task) == {"id", "status", "priority", "line"}  # internal fields stay out

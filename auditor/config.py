@@ -15,16 +15,26 @@ Example::
     [vocabulary]
     task_statuses = ["review"]         # added to the built-in vocabulary
 
+    [sources.state_hub]                # live evidence, for every repo (docs/sources.md)
+    url = "https://state-hub.example"
+    token_env = "STATE_HUB_TOKEN"      # the variable's name; the token stays in the environment
+
+    [repos.activity-core.sources.temporal]   # for one repo; its keys win over [sources.temporal]
+    address = "temporal.example:7233"
+
 Relative paths are relative to the directory holding the config file.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from auditor.model import Severity
 from auditor.parse.workplan import DEFAULT_MAX_FILE_BYTES
@@ -82,10 +92,130 @@ class Vocabulary(_Strict):
         return {*PRIORITIES, *self.priorities}
 
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _env_name(value: str) -> str:
+    # A value that is not a variable name is most likely a pasted secret: refuse it, unechoed.
+    if not _ENV_NAME.fullmatch(value):
+        raise ValueError("must name an environment variable (letters, digits, _), not hold a secret")
+    return value
+
+
+EnvName = Annotated[str, AfterValidator(_env_name)]
+
+
+class HttpServiceConfig(_Strict):
+    """A live evidence service over HTTP (State Hub, notes, issue-core)."""
+
+    url: str = Field(description="Base URL; each endpoint path is appended to it.")
+    token_env: EnvName | None = Field(default=None, description="Environment variable holding the bearer token.")
+    timeout: float = Field(default=10.0, gt=0, description="Seconds to connect, and to wait for each read.")
+    retries: int = Field(default=3, ge=0, le=10, description="Retries after a 5xx answer, a timeout or a connection error.")
+    backoff: float = Field(default=0.5, ge=0, le=60, description="Seconds before the first retry; doubled before each next one.")
+    page_size: int = Field(default=100, ge=1, le=10_000, description="The `limit` asked of a listing endpoint.")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("must be an http(s) URL with a host")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("must not hold credentials; name the token's variable in token_env")
+        if parts.query or parts.fragment:
+            raise ValueError("must not have a query or a fragment")
+        if parts.scheme == "http" and not _loopback(parts.hostname):
+            raise ValueError("must be https (plain http only to a loopback host)")
+        return url.rstrip("/")
+
+    def endpoint(self, path: str) -> str:
+        return self.url + path
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _EndpointPaths(_Strict):
+    """Endpoint paths, appended to the service URL; ``{name}`` placeholders are filled per request."""
+
+    @field_validator("*")
+    @classmethod
+    def _path(cls, path: str, info: ValidationInfo) -> str:
+        if not path.startswith("/"):
+            raise ValueError("must start with /")
+        # A per-record endpoint keeps the placeholder of its default: it is how the record is named.
+        for placeholder in re.findall(r"\{\w+\}", cls.model_fields[str(info.field_name)].default):
+            if placeholder not in path:
+                raise ValueError(f"must contain {placeholder}")
+        return path
+
+
+class StateHubPaths(_EndpointPaths):
+    progress: str = "/api/progress"
+    decisions: str = "/api/decisions"
+    feedback: str = "/api/feedback"
+    messages: str = "/api/messages"
+    task: str = "/api/tasks/{task_id}"
+
+
+class StateHubConfig(HttpServiceConfig):
+    paths: StateHubPaths = Field(default_factory=StateHubPaths)
+
+
+class NotesPaths(_EndpointPaths):
+    notes: str = "/api/notes"
+
+
+class NotesConfig(HttpServiceConfig):
+    paths: NotesPaths = Field(default_factory=NotesPaths)
+
+
+class IssueCorePaths(_EndpointPaths):
+    task: str = "/api/tasks/{ref}"
+
+
+class IssueCoreConfig(HttpServiceConfig):
+    paths: IssueCorePaths = Field(default_factory=IssueCorePaths)
+
+
+class TemporalConfig(_Strict):
+    """A Temporal cluster read live with the temporalio client."""
+
+    address: str = Field(min_length=1, description="host:port of the frontend.")
+    namespace: str = "default"
+    api_key_env: EnvName | None = Field(default=None, description="Environment variable holding an API key.")
+    tls: bool | None = Field(default=None, description="Default: on when an API key is used.")
+    timeout: float = Field(default=10.0, gt=0, description="Seconds for connecting and for each call.")
+    workflow_types: dict[str, str] = Field(
+        default_factory=dict, description="Activity -> workflow type (default: the scheduler's, daily_triage -> DailyTriageWorkflow)."
+    )
+
+    @property
+    def use_tls(self) -> bool:
+        return self.tls if self.tls is not None else self.api_key_env is not None
+
+
+class SourcesConfig(_Strict):
+    """Live evidence sources; each one configured replaces the bundle files of its tables."""
+
+    state_hub: StateHubConfig | None = None
+    notes: NotesConfig | None = None
+    issue_core: IssueCoreConfig | None = None
+    temporal: TemporalConfig | None = None
+
+
 class RepoConfig(_Strict):
     path: Path
     workplans: str = "workplans"
     evidence: Path | None = None
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
 
     @property
     def workplan_dir(self) -> Path:
@@ -101,11 +231,43 @@ class Config(_Strict):
     rules: dict[str, RuleConfig] = Field(default_factory=dict)
     vocabulary: Vocabulary = Field(default_factory=Vocabulary)
     limits: Limits = Field(default_factory=Limits)
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
+    """Workspace defaults; ``[repos.NAME.sources.X]`` keys win over ``[sources.X]`` for that repo."""
     source_path: Path | None = None
     """The file this configuration was read from, if any."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _repo_sources_over_defaults(cls, raw: Any) -> Any:
+        """Merge each repo's source tables over the workspace's, key by key, before validation:
+        a repo may change one key (a token, a path) and keep the rest."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("sources"), dict) or not isinstance(raw.get("repos"), dict):
+            return raw
+        repos = {}
+        for name, repo in raw["repos"].items():
+            if isinstance(repo, dict) and isinstance(repo.get("sources"), dict):
+                repo = {**repo, "sources": {
+                    key: _merged(raw["sources"].get(key), table) for key, table in repo["sources"].items()
+                }}
+            repos[name] = repo
+        return {**raw, "repos": repos}
+
     def rule(self, code: str) -> RuleConfig:
         return self.rules.get(code) or RuleConfig()
+
+    def sources_for(self, repo: str | None) -> SourcesConfig:
+        """The live sources of ``repo``: its own tables, else the workspace's."""
+        own = self.repos[repo].sources if repo in self.repos else SourcesConfig()
+        return SourcesConfig(**{
+            name: getattr(own, name) or getattr(self.sources, name) for name in SourcesConfig.model_fields
+        })
+
+
+def _merged(base: Any, override: Any) -> Any:
+    """``override`` over ``base``, nested tables merged key by key."""
+    if not isinstance(base, dict) or not isinstance(override, dict):
+        return override
+    return {**base, **{key: _merged(base.get(key), value) for key, value in override.items()}}
 
 
 def load_config(path: Path | None, *, required: bool = False) -> Config:

@@ -195,6 +195,12 @@ class Workplan(BaseModel):
         """Whether the evidence stage has anything to read here: a block, or a misplaced one."""
         return any(task.evidence for task in self.tasks) or any(p.kind == "evidence" for p in self.problems)
 
+    def _references_elsewhere(self) -> list[Reference]:
+        """Id references the workspace rules must look up: not this workplan's own ids, which
+        exist by being here."""
+        own = {self.id, *(task.id for task in self.tasks)}
+        return [reference for reference in self.references if reference.kind == "id" and reference.value not in own]
+
     def summary(self) -> WorkplanSummary:
         return WorkplanSummary(
             path=self.path,
@@ -207,7 +213,7 @@ class Workplan(BaseModel):
             title_line=self.title_line,
             state_hub_workstream_id=self.frontmatter.get("state_hub_workstream_id"),
             state_hub_workstream_line=self.frontmatter_lines.get("state_hub_workstream_id"),
-            references=[reference for reference in self.references if reference.kind == "id"],
+            references=self._references_elsewhere(),
             directives=self.directives,
         )
 
@@ -248,7 +254,7 @@ class WorkplanSummary(BaseModel):
     state_hub_workstream_id: Any = Field(default=None, exclude=True)
     state_hub_workstream_line: int | None = Field(default=None, exclude=True)
     references: list[Reference] = Field(default_factory=list, exclude=True)
-    """References to workplan and task ids."""
+    """References to workplan and task ids other than this workplan's own."""
     directives: list[Directive] = Field(default_factory=list, exclude=True)
 
 

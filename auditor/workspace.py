@@ -74,10 +74,11 @@ def _resolve(target: str, config: Config) -> Target:
 
 def _files_in(directory: Path, repo_name: str | None, repo_root: Path | None) -> list[WorkplanFile]:
     """The workplan files of a directory: its ``*.md`` files, not its subdirectories."""
+    shown = _display(directory)  # once: working out a relative path per file is slow
     return [
-        WorkplanFile(path, _display(path), repo_name, repo_root)
-        for path in sorted(directory.glob("*.md"))
-        if path.is_file() and path.name.lower() != "readme.md"
+        WorkplanFile(directory / entry.name, os.path.join(shown, entry.name), repo_name, repo_root)
+        for entry in sorted(os.scandir(directory), key=lambda entry: entry.name)
+        if entry.name.endswith(".md") and not entry.name.startswith(".") and entry.name.lower() != "readme.md" and entry.is_file()
     ]
 
 

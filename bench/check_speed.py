@@ -4,7 +4,7 @@
 
 The floor reads every file and C-YAML-loads its frontmatter and task fences, nothing else:
 the least any checker of this format has to do. Peak RSS is the sum over the auditor's
-process tree, sampled every 10 ms.
+process tree, sampled every 50 ms (PSS too, which counts pages the forked workers share once).
 """
 
 from __future__ import annotations
@@ -52,33 +52,39 @@ def floor(paths: list[Path], processes: int) -> float:
     return time.perf_counter() - start
 
 
-def tree_rss_kib(pid: int) -> int:
-    total, pending = 0, [pid]
+def tree_memory_kib(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) summed over the process and its children. RSS counts pages shared between
+    the forked workers once per process; PSS splits them, so it adds up to what is really used."""
+    rss = pss = 0
+    pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue
-        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        fields = {line.split(":")[0]: int(line.split()[1]) for line in rollup.splitlines()[1:] if line.endswith("kB")}
+        rss += fields.get("Rss", 0)
+        pss += fields.get("Pss", 0)
         pending.extend(int(child) for child in children)
-    return total
+    return rss, pss
 
 
-def run_check(directory: Path) -> tuple[float, int, int]:
+def run_check(directory: Path) -> tuple[float, int, int, int]:
     auditor = Path(sys.executable).with_name("auditor")
     command = [str(auditor), "check", str(directory), "--format", "json", "--output", os.devnull, "--fail-on", "never"]
-    peak = 0
+    peak_rss = peak_pss = 0
     start = time.perf_counter()
     process = subprocess.Popen(command)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_rss, peak_pss
         while not done.is_set():
-            peak = max(peak, tree_rss_kib(process.pid))
-            time.sleep(0.01)
+            rss, pss = tree_memory_kib(process.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+            time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -86,7 +92,7 @@ def run_check(directory: Path) -> tuple[float, int, int]:
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
-    return elapsed, peak, code
+    return elapsed, peak_rss, peak_pss, code
 
 
 def main() -> None:
@@ -104,8 +110,11 @@ def main() -> None:
     for processes in sorted({1, cores}):
         seconds = floor(paths, processes)
         print(f"floor ({processes} process{'es' if processes > 1 else ''}): {seconds:6.2f} s  {len(paths) / seconds:8.0f} workplans/s")
-    seconds, peak_kib, code = run_check(directory)
-    print(f"auditor check:        {seconds:6.2f} s  {len(paths) / seconds:8.0f} workplans/s  peak RSS {peak_kib / 1024:.0f} MiB  exit {code}")
+    seconds, rss_kib, pss_kib, code = run_check(directory)
+    print(
+        f"auditor check:        {seconds:6.2f} s  {len(paths) / seconds:8.0f} workplans/s  "
+        f"peak RSS {rss_kib / 1024:.0f} MiB (PSS {pss_kib / 1024:.0f} MiB)  exit {code}"
+    )
 
 
 if __name__ == "__main__":

@@ -186,13 +186,11 @@ class _Parser:
 
     def _task(self, content: str, fence_line: int) -> Task:
         loaded = yamlsafe.load(content, fence_line + 1)
-        task = Task(fields={}, field_lines={}, line=fence_line)
         if loaded.error or not isinstance(loaded.value, dict):
             self.problem("task", loaded.error or "task block is not a mapping of fields", loaded.error_line if loaded.error else fence_line)
-            task.readable = False
-            return task
-        task.fields = {str(key): value for key, value in loaded.value.items()}
-        task.field_lines = loaded.key_lines
+            return Task(fields={}, field_lines={}, line=fence_line, readable=False)
+        fields = {str(key): value for key, value in loaded.value.items()}
+        task = Task(fields=fields, field_lines=loaded.key_lines, line=fence_line)
         for message, line in loaded.warnings:
             self.problem("task", message, line, task.id)
         return task
@@ -287,12 +285,28 @@ class _Parser:
 
     def _wait_reason(self, task: Task, line_starts: list[int], code_lines: set[int]) -> None:
         section = task.section
+        start = line_starts[section.line - 1]
         end = line_starts[section.end_line] if section.end_line < len(line_starts) else len(self.text)
-        for match in _WAIT_REASON.finditer(self.text, line_starts[section.line - 1], end):
-            number = bisect.bisect_right(line_starts, match.start())
-            if number not in code_lines:
-                task.wait_reason_line = number
-                return
+        for position in self._wait_reason_candidates(start, end):
+            if _WAIT_REASON.match(self.text, position, end):
+                number = bisect.bisect_right(line_starts, position)
+                if number not in code_lines:
+                    task.wait_reason_line = number
+                    return
+
+    def _wait_reason_candidates(self, start: int, end: int) -> list[int]:
+        """Where a wait reason could start: every phrase begins with "wait" or "block", which a
+        plain search finds far faster than a case-insensitive pattern tried at every offset."""
+        lowered = self.text[start:end].lower()
+        if len(lowered) != end - start:  # lower-casing changed the length: offsets would drift
+            return [match.start() for match in _WAIT_REASON.finditer(self.text, start, end)]
+        found = []
+        for word in ("wait", "block"):
+            position = lowered.find(word)
+            while position != -1:
+                found.append(start + position)
+                position = lowered.find(word, position + 1)
+        return sorted(found)
 
     def _reference(self, kind: str, value: str, line: int, column: int, task: Task | None) -> None:
         self.workplan.references.append(
@@ -312,6 +326,7 @@ class _Parser:
 
 
 _FILE_NAME = re.compile(r"^[\w.-]+\.[A-Za-z0-9]{1,8}$")
+_NOT_IN_PATHS = re.compile(r"[ =*?\[\]{}<>$:\\]")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)+")
 _HOST_SUFFIXES = (".local", ".internal", ".svc", ".com", ".org", ".net", ".io", ".dev")
 
@@ -323,7 +338,7 @@ def looks_like_repo_path(span: str) -> bool:
     Not URLs, ``KEY=value`` settings, ``~/``, absolute or ``../`` paths, globs, commands with
     spaces, ids (``ACTIVITY-WP-0006-T03``), versions (``v1.2.3``) or host names.
     """
-    if any(char in span for char in " =*?[]{}<>$:\\") or span.startswith(("~", "/", "-")):
+    if _NOT_IN_PATHS.search(span) or span.startswith(("~", "/", "-")):
         return False
     span = span.removeprefix("./")
     if ID_PATTERN.fullmatch(span) or _VERSION.match(span) or span.endswith(_HOST_SUFFIXES):

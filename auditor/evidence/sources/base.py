@@ -1,16 +1,19 @@
 """What an evidence source is: something that fills store tables for one repo and says how it went.
 
-Bundle sources read files under the repo's evidence directory; later sources (live State Hub,
-Temporal) fill the same tables from the network. A check only asks whether the sources it
-needs are ``ok``: anything else makes it unknown.
+Bundle sources read files under the repo's evidence directory; live sources (State Hub, notes,
+issue-core, Temporal) fill the same tables from the network when the repo configures them. A
+check only asks whether the sources it needs are ``ok``: anything else makes it unknown.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
+
+from auditor.config import SourcesConfig
 
 if TYPE_CHECKING:
     import duckdb
@@ -32,6 +35,19 @@ class LoadTarget:
     """The repo checkout, for the files that checks name; None when unknown."""
     repo_paths: frozenset[str] = frozenset()
     """Repo-relative paths that file checks name."""
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
+    """The repo's live sources; each one configured replaces the bundle files of its tables."""
+    runs: frozenset[RunQuery] = frozenset()
+    """The scheduled runs that ``consecutive_runs`` checks ask about, for live Temporal."""
+
+
+@dataclass(frozen=True)
+class RunQuery:
+    """The runs of one activity since a day: those its schedule started, and those of its workflow type."""
+
+    activity: str
+    schedule_id: str
+    after: dt.date
 
 
 @dataclass(frozen=True)
@@ -52,7 +68,7 @@ class SourceReport:
     """The first :data:`MAX_STORED_PROBLEMS` problems."""
     problem_count: int = 0
     reason: str | None = None
-    """Why the source is not configured or missing."""
+    """Why the source is not configured, missing, or (a live source) could not be read."""
 
     def add(self, *problems: Problem, total: int | None = None) -> None:
         """Record problems; ``total`` counts those found beyond the ones given."""
@@ -62,8 +78,15 @@ class SourceReport:
         if self.problem_count:
             self.state = "unreadable"
 
+    def fail(self, cause: str) -> None:
+        """The whole source could not be read (a live service failed): one problem, the cause."""
+        self.reason = cause
+        self.add(Problem(self.location or "", 1, cause))
+
     @property
     def detail(self) -> str | None:
+        if self.reason:
+            return self.reason
         if self.problem_count:
             return f"{self.problem_count} problem{'s' if self.problem_count != 1 else ''}, see WP044"
         return self.reason

@@ -65,7 +65,35 @@ class Section(BaseModel):
     end_line: int
 
 
-class Task(BaseModel):
+class _YamlMapping:
+    """Reads of a YAML mapping kept as it was loaded: a value counts only if it has the right
+    type, and every key remembers its line."""
+
+    def _values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _lines(self) -> tuple[dict[str, int], int]:
+        """The line of each key, and the line to point at for a missing key."""
+        raise NotImplementedError
+
+    def text_field(self, key: str) -> str | None:
+        value = self._values().get(key)
+        return value if isinstance(value, str) else None
+
+    @property
+    def id(self) -> str | None:
+        return self.text_field("id")
+
+    @property
+    def status(self) -> str | None:
+        return self.text_field("status")
+
+    def line_of(self, key: str) -> int:
+        lines, fallback = self._lines()
+        return lines.get(key, fallback)
+
+
+class Task(_YamlMapping, BaseModel):
     """One ```task block and the prose of the H2 section around it."""
 
     fields: dict[str, Any]
@@ -80,17 +108,11 @@ class Task(BaseModel):
     """Line of a "wait reason" or "blocked" sentence in the section, if any."""
     evidence: EvidenceBlock | None = None
 
-    def text_field(self, key: str) -> str | None:
-        value = self.fields.get(key)
-        return value if isinstance(value, str) else None
+    def _values(self) -> dict[str, Any]:
+        return self.fields
 
-    @property
-    def id(self) -> str | None:
-        return self.text_field("id")
-
-    @property
-    def status(self) -> str | None:
-        return self.text_field("status")
+    def _lines(self) -> tuple[dict[str, int], int]:
+        return self.field_lines, self.line
 
     @property
     def priority(self) -> str | None:
@@ -104,9 +126,6 @@ class Task(BaseModel):
         if isinstance(value, list):
             return [item for item in value if isinstance(item, str)]
         return []
-
-    def line_of(self, key: str) -> int:
-        return self.field_lines.get(key, self.line)
 
     def summary(self) -> TaskSummary:
         return TaskSummary(
@@ -151,7 +170,7 @@ class Reference(BaseModel):
     task_id: str | None = None
 
 
-class Workplan(BaseModel):
+class Workplan(_YamlMapping, BaseModel):
     """A workplan file: frontmatter, H1, tasks, and what prose refers to."""
 
     path: str
@@ -172,24 +191,15 @@ class Workplan(BaseModel):
     repo_root: str | None = None
     """The repo checkout root, when known; path rules only look when it is."""
 
-    def text_field(self, key: str) -> str | None:
-        value = self.frontmatter.get(key)
-        return value if isinstance(value, str) else None
+    def _values(self) -> dict[str, Any]:
+        return self.frontmatter
 
-    @property
-    def id(self) -> str | None:
-        return self.text_field("id")
-
-    @property
-    def status(self) -> str | None:
-        return self.text_field("status")
+    def _lines(self) -> tuple[dict[str, int], int]:
+        return self.frontmatter_lines, self.frontmatter_line
 
     @property
     def repo(self) -> str | None:
         return self.text_field("repo") or self.repo_name
-
-    def line_of(self, key: str) -> int:
-        return self.frontmatter_lines.get(key, self.frontmatter_line)
 
     def has_evidence(self) -> bool:
         """Whether the evidence stage has anything to read here: a block, or a misplaced one."""

@@ -25,6 +25,28 @@ from scheduler.store import RunRow, SpawnRow, Store
 PY = sys.executable
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# The daily triage as it runs for real: writes the day's working-memory note and State Hub
+# progress record into the evidence directory (in the bundle format the auditor reads), prints
+# one task spec, and fails on the days listed in its second argument.
+TRIAGE = """
+import datetime, json, os, pathlib, sys
+evidence, failing = pathlib.Path(sys.argv[1]), sys.argv[2].split(",")
+day = os.environ["SCHEDULER_SCHEDULED_FOR"][:10]
+if day in failing:
+    sys.exit("triage source unavailable")
+(evidence / "notes").mkdir(parents=True, exist_ok=True)
+(evidence / "notes" / f"daily-triage-{day}.md").write_text(f"# Daily triage {day}\\n- ranked\\n")
+(evidence / "state_hub").mkdir(parents=True, exist_ok=True)
+record = {
+    "id": os.environ["SCHEDULER_RUN_ID"], "key": "daily_triage", "for_date": day, "status": "done",
+    "recorded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+    "workflow_id": os.environ["SCHEDULER_WORKFLOW_ID"],
+}
+with (evidence / "state_hub" / "progress.jsonl").open("a") as stream:
+    stream.write(json.dumps(record) + "\\n")
+print(json.dumps({"task": "triage-followup", "day": day}))
+"""
+
 
 def toml_value(value: Any) -> str:
     """Enough TOML for test configs: strings, numbers, booleans and lists of them."""

@@ -15,25 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app as auditor_app
-from tests.scheduler.conftest import PY, Cli, Workspace, activity
+from tests.scheduler.conftest import PY, TRIAGE, Cli, Workspace, activity
 
-TRIAGE = """
-import datetime, json, os, pathlib, sys
-evidence, failing = pathlib.Path(sys.argv[1]), sys.argv[2].split(",")
-day = os.environ["SCHEDULER_SCHEDULED_FOR"][:10]
-if day in failing:
-    sys.exit("triage source unavailable")
-(evidence / "notes").mkdir(parents=True, exist_ok=True)
-(evidence / "notes" / f"daily-triage-{day}.md").write_text(f"# Daily triage {day}\\n- ranked\\n")
-(evidence / "state_hub").mkdir(parents=True, exist_ok=True)
-record = {
-    "id": os.environ["SCHEDULER_RUN_ID"], "key": "daily_triage", "for_date": day, "status": "done",
-    "recorded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-    "workflow_id": os.environ["SCHEDULER_WORKFLOW_ID"],
-}
-with (evidence / "state_hub" / "progress.jsonl").open("a") as stream:
-    stream.write(json.dumps(record) + "\\n")
-"""
 
 WORKPLAN = """---
 id: SIM-WP-0001

@@ -6,26 +6,10 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from tests.scheduler.conftest import PY, Cli, Workspace, activity, summarize_history
+from tests.scheduler.conftest import PY, TRIAGE, Cli, Workspace, activity, summarize_history
 
 RUN_KEYS = ["run_id", "activity", "workflow_id", "workflow_run_id", "scheduled_for", "started_at", "finished_at", "status", "trigger"]
 SPAWN_KEYS = ["run_id", "definition", "sink", "spec_hash", "external_ref", "created_at"]
-
-# The daily triage as it runs for real: writes the day's working-memory note and State Hub
-# progress record into the evidence directory, prints one task spec, fails on listed days.
-TRIAGE = """
-import json, os, pathlib, sys
-evidence, failing = pathlib.Path(sys.argv[1]), sys.argv[2].split(",")
-day = os.environ["SCHEDULER_SCHEDULED_FOR"][:10]
-if day in failing:
-    sys.exit("triage source unavailable")
-(evidence / "notes").mkdir(parents=True, exist_ok=True)
-(evidence / "notes" / f"{day}.md").write_text(f"# Working memory {day}\\n- triaged\\n")
-(evidence / "state-hub").mkdir(parents=True, exist_ok=True)
-record = {"activity": os.environ["SCHEDULER_ACTIVITY"], "run_id": os.environ["SCHEDULER_RUN_ID"], "day": day, "progress": "done"}
-(evidence / "state-hub" / f"{day}.json").write_text(json.dumps(record))
-print(json.dumps({"task": "triage-followup", "day": day}))
-"""
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -61,9 +45,10 @@ def test_five_simulated_days_export_to_the_evidence_bundle(workspace: Workspace,
     assert [r["trigger"] for r in runs].count("manual") == 1
     assert all(_offset_aware(r["scheduled_for"]) and _offset_aware(r["started_at"]) and _offset_aware(r["finished_at"]) for r in runs)
     notes = {p.stem for p in (evidence / "notes").glob("*.md")}  # plus today's, from the manual run
-    assert {"2026-06-15", "2026-06-16", "2026-06-17", "2026-06-19"} <= notes and "2026-06-18" not in notes
-    state = json.loads((evidence / "state-hub" / "2026-06-17.json").read_text())
-    assert state["run_id"] == scheduled[2]["run_id"]
+    assert {f"daily-triage-2026-06-{day}" for day in (15, 16, 17, 19)} <= notes
+    assert "daily-triage-2026-06-18" not in notes
+    progress = {row["for_date"]: row for row in _read_jsonl(evidence / "state_hub" / "progress.jsonl")}
+    assert progress["2026-06-17"]["id"] == scheduled[2]["run_id"]
 
     spawned = _read_jsonl(evidence / "task_spawn_log.jsonl")
     assert all(list(s) == SPAWN_KEYS and _offset_aware(s["created_at"]) for s in spawned)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from auditor.act.files import replace_file
 from auditor.config import ConfigError, load_config
 
 app = typer.Typer(
@@ -49,13 +51,16 @@ FromSnapshotOption = Annotated[Optional[Path], typer.Option("--from-snapshot", h
 
 @contextmanager
 def _report_console(output: Path | None) -> Iterator[Console]:
-    """Stdout (colour only on a terminal), or a plain file when ``--output`` is given."""
+    """Stdout (colour only on a terminal), or a plain file when ``--output`` is given (its
+    directory is created; the file is replaced whole once the report is complete)."""
     if output is None:
         yield Console(soft_wrap=True, emoji=False)
         return
+    buffer = io.StringIO()
+    yield Console(file=buffer, soft_wrap=True, emoji=False, no_color=True, force_terminal=False, width=10_000)
     try:
-        with output.open("w", encoding="utf-8") as stream:
-            yield Console(file=stream, soft_wrap=True, emoji=False, no_color=True, force_terminal=False, width=10_000)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(output, buffer.getvalue().encode("utf-8"))  # a reader never sees half a report
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
@@ -131,6 +136,23 @@ def close(
     raise typer.Exit(code)
 
 
+@app.command("sync-state-hub")
+def sync_state_hub(
+    targets: Annotated[Optional[list[str]], typer.Argument(help="Repo names from auditor.toml, directories or files.")] = None,
+    config: ConfigOption = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Push the workplans' statuses to State Hub (default: say what would change).")] = False,
+) -> None:
+    """Compare task statuses with State Hub (WP050); with --apply, push the workplans' statuses.
+    Exit 0 no drift or all pushed, 1 drift left or a failure, 2 a usage or config error."""
+    from auditor.commands import sync_state_hub as command
+
+    try:
+        code = command.run(targets or [], config=load_config(config), apply=apply, console=Console(soft_wrap=True, emoji=False))
+    except ConfigError as exc:
+        _fail(str(exc))
+    raise typer.Exit(code)
+
+
 @app.command()
 def explain(
     task_id: Annotated[str, typer.Argument(help="The task whose verdict to explain, e.g. ACTIVITY-WP-0009-T01.")],
@@ -146,7 +168,8 @@ def explain(
     from auditor.commands.check import evidence_dirs, read
 
     try:
-        checked = read(targets or [], load_config(config))
+        settings = load_config(config)
+        checked = read(targets or [], settings)
         code = command.run(
             task_id,
             workplans=checked.with_evidence or [],
@@ -154,6 +177,7 @@ def explain(
             today=today.date() if today else dt.date.today(),
             console=Console(soft_wrap=True, emoji=False),
             from_snapshot=from_snapshot,
+            config=settings,
         )
     except ConfigError as exc:
         _fail(str(exc))

@@ -20,7 +20,12 @@ def write_atomically(path: Path, data: bytes, *, expected: bytes) -> None:
     """
     if path.read_bytes() != expected:
         raise StaleFile(f"{path} changed on disk since it was read; not written")
-    mode = path.stat().st_mode & 0o7777
+    replace_file(path, data, mode=path.stat().st_mode & 0o7777)
+
+
+def replace_file(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` through a synced temporary file and a rename: readers see the
+    old file or the new one, never a part."""
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as stream:

@@ -143,3 +143,23 @@ def test_bundled_example_checks_clean() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 workplans, 11 tasks: 0 errors" in result.stdout
+
+
+def test_output_file_is_written_whole_into_a_new_directory(runner: CliRunner, tmp_path: Path) -> None:
+    path = write(tmp_path, "DEMO-WP-0001-demo.md", GOOD)
+    out = tmp_path / "reports" / "nightly" / "report.json"
+    result = runner.invoke(app, ["check", str(path), "--format", "json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["workplans"] == 1
+    assert [p.name for p in out.parent.iterdir()] == ["report.json"]  # no temporary file left
+
+
+def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "DEMO-WP-0001-demo.md", GOOD)
+    blocker = write(tmp_path, "not-a-directory", "")
+    result = subprocess.run(
+        [sys.executable, "-m", "auditor", "check", str(path), "--output", str(blocker / "report.txt")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr

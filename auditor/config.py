@@ -150,10 +150,11 @@ class _EndpointPaths(_Strict):
     def _path(cls, path: str, info: ValidationInfo) -> str:
         if not path.startswith("/"):
             raise ValueError("must start with /")
-        # A per-record endpoint keeps the placeholder of its default: it is how the record is named.
-        for placeholder in re.findall(r"\{\w+\}", cls.model_fields[str(info.field_name)].default):
-            if placeholder not in path:
-                raise ValueError(f"must contain {placeholder}")
+        # A per-record endpoint has the placeholder of its default, and no other: it is how the
+        # record is named, and the only value filled in.
+        wanted = re.findall(r"\{\w+\}", cls.model_fields[str(info.field_name)].default)
+        if re.findall(r"\{\w+\}", path) != wanted or path.count("{") != len(wanted) or path.count("}") != len(wanted):
+            raise ValueError(f"must contain {wanted[0]} and no other {{...}}" if wanted else "must not contain {...}")
         return path
 
 

@@ -16,16 +16,17 @@ from auditor.rules.base import Context, Hit, Workspace
 
 def lint_workplan(workplan: Workplan, config: Config) -> list[Finding]:
     """Findings of the rules that look at one file at a time."""
-    return list(_run(rules_of_scope("workplan"), workplan, config))
+    return list(run_rules(rules_of_scope("workplan"), workplan, config))
 
 
 def lint_workspace(workplans: list[WorkplanSummary], config: Config) -> list[Finding]:
     """Findings of the rules that look across every workplan of the run."""
     workspace = Workspace(workplans=workplans)
-    return list(_run(rules_of_scope("workspace"), workspace, config))
+    return list(run_rules(rules_of_scope("workspace"), workspace, config))
 
 
-def _run(rules: Iterable, subject: object, config: Config) -> Iterator[Finding]:
+def run_rules(rules: Iterable, subject: object, config: Config) -> Iterator[Finding]:
+    """The findings of ``rules`` about ``subject``, with the configured settings and directives."""
     ctx = Context(config=config)
     for rule in rules:
         settings = config.rule(rule.CODE)

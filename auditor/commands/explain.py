@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from auditor.config import Config
 from auditor.model import Workplan
 
 
@@ -23,9 +24,11 @@ def run(
     today: dt.date,
     console: Console,
     from_snapshot: Path | None = None,
+    config: Config | None = None,
 ) -> int:
     """Print the verdict of ``task_id``: 0 when there is one, 1 when the task has none (no
-    block, an invalid block, a cancelled task), 2 when no workplan has that task."""
+    block, an invalid block, a cancelled task), 2 when no workplan has that task. ``config``
+    gives the repos' live sources and the rule settings."""
     from auditor.evidence import audit
     from auditor.evidence.render import verdict_lines
 
@@ -36,7 +39,7 @@ def run(
     if owner is None:
         say(f"error: no task {task_id} in the workplans read")
         return 2
-    result = audit([owner], evidence_dirs=evidence_dirs, today=today, from_snapshot=from_snapshot)
+    result = audit([owner], evidence_dirs=evidence_dirs, today=today, from_snapshot=from_snapshot, config=config)
     verdict = next((verdict for verdict in result.verdicts if verdict.task_id == task_id), None)
     if verdict is None:
         say(f"{task_id}: no evidence verdict (the task has no valid evidence block, or is cancelled)")

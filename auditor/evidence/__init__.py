@@ -57,7 +57,8 @@ def audit(
     from auditor.evidence.judge import Judge
     from auditor.rules import wp040_violated, wp041_ready, wp042_evidence_block, wp043_unknown, wp044_source_unreadable
 
-    findings = _Findings(config or Config())
+    config = config or Config()
+    findings = _Findings(config)
     for workplan in workplans:
         findings.add(wp042_evidence_block, workplan)
     blocks = [
@@ -71,7 +72,7 @@ def audit(
     db = store.open_snapshot(from_snapshot) if from_snapshot else store.create(snapshot)
     try:
         if from_snapshot is None:
-            sources.load(db, [_target(repo, blocks, evidence_dirs) for repo in repos], progress)
+            sources.load(db, [_target(repo, blocks, evidence_dirs, config) for repo in repos], progress)
         judges = {repo: Judge(db, repo, today) for repo in repos}
         verdicts = [judges[workplan.repo or ""].verdict(workplan, task, spec) for workplan, task, spec in blocks]
         problems = db.execute(
@@ -95,22 +96,34 @@ def _tasks_with_evidence(workplans: list[Workplan]) -> Iterator[tuple[Workplan, 
                 yield workplan, task
 
 
-def _target(repo: str, blocks: list[tuple[Workplan, Task, EvidenceSpec]], evidence_dirs: dict[str, Path | None]) -> LoadTarget:
-    from auditor.evidence.sources.base import LoadTarget
+def _target(
+    repo: str, blocks: list[tuple[Workplan, Task, EvidenceSpec]], evidence_dirs: dict[str, Path | None], config: Config
+) -> LoadTarget:
+    from auditor.evidence.checks.base import RepoPathArgs
+    from auditor.evidence.checks.consecutive_runs import ConsecutiveRunsArgs
+    from auditor.evidence.sources.base import LoadTarget, RunQuery
 
     of_repo = [(workplan, spec) for workplan, _, spec in blocks if (workplan.repo or "") == repo]
     root = next((workplan.repo_root for workplan, _ in of_repo if workplan.repo_root), None)
-    paths = {path for _, spec in of_repo for path in _repo_paths(spec.checks)}
-    return LoadTarget(repo, evidence_dirs.get(repo), Path(root) if root else None, frozenset(paths))
+    args = [found for _, spec in of_repo for found in _check_args(spec.checks)]
+    paths = {found.path for found in args if isinstance(found, RepoPathArgs)}
+    runs = {
+        RunQuery(found.activity, found.scheduled_by, found.after)
+        for found in args
+        if isinstance(found, ConsecutiveRunsArgs)
+    }
+    return LoadTarget(
+        repo, evidence_dirs.get(repo), Path(root) if root else None, frozenset(paths),
+        sources=config.sources_for(repo), runs=frozenset(runs),
+    )
 
 
-def _repo_paths(nodes: tuple[CheckNode, ...]) -> Iterator[str]:
-    from auditor.evidence.checks.base import RepoPathArgs
-
+def _check_args(nodes: tuple[CheckNode, ...]) -> Iterator[BaseModel]:
+    """The arguments of every check, combinators' children included."""
     for node in nodes:
-        if isinstance(node.args, RepoPathArgs):
-            yield node.args.path
-        yield from _repo_paths(node.children)
+        if node.args is not None:
+            yield node.args
+        yield from _check_args(node.children)
 
 
 class _Findings:
@@ -121,12 +134,6 @@ class _Findings:
         self.found: list[Finding] = []
 
     def add(self, rule: ModuleType, subject: object) -> None:
-        from auditor.linter import is_suppressed, to_finding
-        from auditor.rules.base import Context
+        from auditor.linter import run_rules
 
-        settings = self.config.rule(rule.CODE)
-        if not settings.enabled:
-            return
-        for hit in rule.check(subject, Context(config=self.config)):
-            if not is_suppressed(hit.workplan, rule.CODE, hit.line):
-                self.found.append(to_finding(rule, hit, settings.severity))
+        self.found += run_rules([rule], subject, self.config)

@@ -44,12 +44,13 @@ def source_gaps(db: duckdb.DuckDBPyConnection, repo: str) -> dict[str, Gap]:
     from auditor.evidence.sources import SOURCES
 
     gaps = {source: Gap(f"{source}: not loaded for repo {repo} (not in the snapshot?)", False) for source in SOURCES}
-    for source, state, detail in db.execute("SELECT source, state, detail FROM source_states WHERE repo = ?", [repo]).fetchall():
+    query = "SELECT source, state, detail, records FROM source_states WHERE repo = ?"
+    for source, state, detail, records in db.execute(query, [repo]).fetchall():
         if state == "ok":
             del gaps[source]
         else:
             reason = f"{source}: {state.replace('_', ' ')}" + (f" ({detail})" if detail else "")
-            gaps[source] = Gap(reason, state == "unreadable")
+            gaps[source] = Gap(reason, state == "unreadable" and records > 0)
     return gaps
 
 

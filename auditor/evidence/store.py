@@ -63,8 +63,8 @@ class Table:
 
 
 _REPO = Column("repo", "VARCHAR", "the repo (Workplan.repo) whose evidence this is")
-_PATH = Column("path", "VARCHAR", "the bundle file the record came from")
-_LINE = Column("line", "BIGINT", "its 1-based line (CSV: file line; Parquet: row number)")
+_PATH = Column("path", "VARCHAR", "the bundle file, or the service endpoint, the record came from")
+_LINE = Column("line", "BIGINT", "its 1-based line (CSV: file line; Parquet: row number; service: position in the listing)")
 
 RUN_STATUSES = ("success", "failed", "timed_out", "cancelled", "running", "missed")
 RUN_TRIGGERS = ("schedule", "manual", "backfill")
@@ -85,7 +85,7 @@ TABLES: tuple[Table, ...] = (
     ), per_repo=False),
     Table("source_states", "one row per (repo, source): whether the source could be used", (
         _text("source", "source name, e.g. `temporal`, `state_hub.progress`"),
-        _text("location", "the file or directory read (NULL when not configured)"),
+        _text("location", "the file, directory or service endpoint read (NULL when not configured)"),
         _text("state", "`ok`, `not_configured`, `missing` or `unreadable`"),
         Column("records", "BIGINT", "records loaded"),
         Column("problems", "BIGINT", "problems found (the first 100 are in source_problems)"),
@@ -109,7 +109,7 @@ TABLES: tuple[Table, ...] = (
         Column("last_event_id", "BIGINT", "id of the last event"),
         Column("activity_failures", "INTEGER", "ActivityTaskFailed and ActivityTaskTimedOut events"),
         Column("first_activity_failure_event_id", "BIGINT", "id of the first of them"),
-        _text("path", "the history file"),
+        _text("path", "the history file, or `temporal://<address>/<namespace>/<workflow id>/<run id>` for a live one"),
     )),
     Table("history_events", "every event of every history file", (
         _text("workflow_id", "as in executions"),
@@ -118,7 +118,7 @@ TABLES: tuple[Table, ...] = (
         _time("event_time", "eventTime"),
         _text("event_type", "event type, legacy spelling (`WorkflowExecutionStarted`) whichever spelling the file used"),
         _text("detail", "failure message or activity type, when the event has one"),
-        _text("path", "the history file"),
+        _text("path", "as in executions"),
     )),
     Table("activity_runs", "`activity_runs.jsonl` / `.csv` / `.parquet`", (
         _text("run_id", "run id", required=True),
@@ -162,7 +162,7 @@ TABLES: tuple[Table, ...] = (
         _text("name", "file name stem"),
         Column("note_date", "DATE", "frontmatter `date` (or `created`), else the first YYYY-MM-DD in the name"),
         _text("title", "frontmatter `title`"),
-        _text("path", "the note file"),
+        _text("path", "the note file, or the notes service endpoint"),
     )),
     Table("task_spawn_log", "`task_spawn_log.jsonl`", (
         _text("run_id", "the run that spawned the task", required=True),

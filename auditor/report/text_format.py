@@ -22,13 +22,13 @@ def write(report: CheckReport, console: Console) -> None:
     for path, findings in groupby(report.findings, key=lambda finding: finding.path):
         console.print(f"[bold]{escape(path)}[/]", highlight=False)
         for finding in findings:
-            console.print("  " + _finding_line(finding), highlight=False, soft_wrap=True)
+            console.print("  " + finding_line(finding), highlight=False, soft_wrap=True)
     if report.verdicts:
         _write_verdicts(report, console)
     console.print(_summary_line(report), highlight=False, soft_wrap=True)
 
 
-def _finding_line(finding: Finding) -> str:
+def finding_line(finding: Finding) -> str:
     style = SEVERITY_STYLES[finding.severity]
     where = f"{finding.path}:{finding.line}:{finding.column}"
     return f"{escape(where)} [bold]{finding.code}[/] [{style}]{finding.severity.name}[/] {escape(finding.message)}"

@@ -181,6 +181,11 @@ class ConsecutiveRunsArgs(CheckArgs):
         return self.progress_key or self.activity
 
     @property
+    def scheduled_by(self) -> str:
+        """The ``TemporalScheduledById`` of the activity's schedule."""
+        return self.schedule_id or self.activity
+
+    @property
     def note_template(self) -> str:
         return self.note or self.activity.replace("_", "-") + "-" + DATE_PLACEHOLDER
 
@@ -235,7 +240,7 @@ def slot_table_params(args: ConsecutiveRunsArgs, repo: str, slots: list[Expected
         "last_day": max(days, default=args.after),
         "repo": repo,
         "activity": args.activity,
-        "schedule_id": args.schedule_id or args.activity,
+        "schedule_id": args.scheduled_by,
         "progress_key": args.key,
         "allow_retries": args.allow_retries,
         **{f"need_{requirement}": args.needs(requirement) for requirement in SOURCE_OF},

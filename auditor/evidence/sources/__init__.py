@@ -1,16 +1,31 @@
-"""Evidence sources: one module per source, registered in :data:`SOURCES`, each filling store
-tables for one repo (see :mod:`.base` for the protocol).
+"""Evidence sources: one module per source, registered here, each filling store tables for one
+repo (see :mod:`.base` for the protocol).
 
-:func:`load` runs every source for every repo and records, as data in the store, how each one
-went (``source_states``) and every malformed line or file (``source_problems``).
+:data:`SOURCES` holds the bundle sources, in load order (the spawn log before issue-core, which
+resolves its references). :data:`LIVE_SOURCES` holds the live ones, by the name of the bundle
+source each replaces for a repo that configures it (:func:`source_for`). :func:`load` runs every
+source for every repo and records, as data in the store, how each one went (``source_states``)
+and every malformed line or file (``source_problems``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from auditor.evidence.sources import activity_runs, issue_core, notes, repo_files, state_hub, task_spawn_log, temporal
-from auditor.evidence.sources.base import LoadTarget, Problem, Source, SourceReport
+from auditor.evidence.sources import (
+    activity_runs,
+    issue_core,
+    live_issue_core,
+    live_notes,
+    live_state_hub,
+    live_temporal,
+    notes,
+    repo_files,
+    state_hub,
+    task_spawn_log,
+    temporal,
+)
+from auditor.evidence.sources.base import LiveSource, LoadTarget, Problem, Source, SourceReport
 
 if TYPE_CHECKING:
     import duckdb
@@ -33,11 +48,31 @@ SOURCES: dict[str, Source] = {
     )
 }
 
+LIVE_SOURCES: dict[str, LiveSource] = {
+    source.name: source
+    for source in (
+        live_temporal.SOURCE,
+        live_state_hub.PROGRESS,
+        live_state_hub.DECISIONS,
+        live_state_hub.FEEDBACK,
+        live_state_hub.MESSAGES,
+        live_notes.SOURCE,
+        live_issue_core.SOURCE,
+    )
+}
+
+
+def source_for(name: str, target: LoadTarget) -> Source:
+    """The live source ``name`` when the target's repo configures it, else the bundle source."""
+    live = LIVE_SOURCES.get(name)
+    return live if live is not None and live.configured(target) else SOURCES[name]
+
+
 def load(db: duckdb.DuckDBPyConnection, targets: list[LoadTarget], progress: ProgressCallback | None = None) -> None:
     """Load every source of every target into ``db``."""
     import duckdb
 
-    steps = [(target, source) for target in targets for source in SOURCES.values()]
+    steps = [(target, source_for(name, target)) for target in targets for name in SOURCES]
     for done, (target, source) in enumerate(steps):
         if progress:
             progress("Loading evidence", done, len(steps))

@@ -11,12 +11,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from auditor.config import SourcesConfig
 
 if TYPE_CHECKING:
     import duckdb
+
+    from auditor.evidence.sources.http_service import ServiceClient
 
 State = Literal["ok", "not_configured", "missing", "unreadable"]
 
@@ -100,6 +102,60 @@ class Source(Protocol):
     def load(self, db: duckdb.DuckDBPyConnection, target: LoadTarget) -> SourceReport: ...
 
 
+class LiveSource(Source, Protocol):
+    """A source read from a live service, used for a repo instead of the bundle source of the
+    same name when the repo's config has its ``[sources.X]`` table."""
+
+    def configured(self, target: LoadTarget) -> bool: ...
+
+
+class ServiceSource:
+    """A live source over HTTP: asks its service (``[sources.<service>]``) for everything at once
+    and stores the answer; when the service fails, the source fails whole with the cause."""
+
+    name: str
+    service: str
+    """The key of its table in ``[sources]``: ``state_hub``, ``notes``, ``issue_core``."""
+
+    def configured(self, target: LoadTarget) -> bool:
+        return self.settings(target) is not None
+
+    def settings(self, target: LoadTarget) -> Any:
+        return getattr(target.sources, self.service)
+
+    def load(self, db: duckdb.DuckDBPyConnection, target: LoadTarget) -> SourceReport:
+        from auditor.evidence.sources.http_service import fetch
+
+        settings = self.settings(target)
+        report = SourceReport("ok", self.location(settings))
+        answer = fetch(report, settings, lambda client: self.ask(client, settings, db, target))
+        if answer is not None:
+            report.records = self.store(db, target, answer, report)
+        return report
+
+    def location(self, settings: Any) -> str:
+        """The endpoint the source reads: its records' ``path``."""
+        raise NotImplementedError
+
+    def ask(self, client: ServiceClient, settings: Any, db: duckdb.DuckDBPyConnection, target: LoadTarget) -> list[Any]:
+        raise NotImplementedError
+
+    def store(self, db: duckdb.DuckDBPyConnection, target: LoadTarget, answer: list[Any], report: SourceReport) -> int:
+        """Insert what the service answered; returns the records stored."""
+        raise NotImplementedError
+
+
+def first_line(exc: BaseException) -> str:
+    """What an exception says, on one line (libraries raise multi-line messages)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` without ``secret``: messages may quote what a server or a library said."""
+    return text.replace(secret, "[secret]") if secret else text
+
+
 class SourceFileError(ValueError):
     """A bundle file that cannot be read; ``line`` is where, when known."""
 
@@ -109,10 +165,12 @@ class SourceFileError(ValueError):
 
 
 Read = TypeVar("Read")
+Where = TypeVar("Where", Path, str)
 
 
-def read_files(report: SourceReport, paths: Iterable[Path], read: Callable[[Path], Read]) -> list[tuple[Path, Read]]:
-    """Read each file; one that cannot be read is a problem in ``report``, and the rest go on."""
+def read_files(report: SourceReport, paths: Iterable[Where], read: Callable[[Where], Read]) -> list[tuple[Where, Read]]:
+    """Read each file (or fetched document, named by its location); one that cannot be read is a
+    problem in ``report``, and the rest go on."""
     found = []
     for path in paths:
         try:

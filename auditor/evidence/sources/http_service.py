@@ -16,16 +16,20 @@ with a one-line message, which a source reports as the cause of its failure.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 
 from auditor.config import HttpServiceConfig
+from auditor.evidence.sources.base import SourceReport, first_line, redact
+
+Fetched = TypeVar("Fetched")
 
 MAX_PAGES = 10_000
 """A listing longer than this is taken for a server that pages forever."""
@@ -59,34 +63,38 @@ class ServiceClient:
     def items(self, path: str) -> list[Any]:
         """Every item of a paged listing, in order."""
         first = self.settings.endpoint(path)
-        url, params = first, {"limit": self.settings.page_size}
+        url = self._with_query(first, limit=self.settings.page_size)
         found: list[Any] = []
         seen: set[str] = set()
         while True:
-            response = self._successful(self.request("GET", url, params=params))
-            page = self._json(response)
+            page = self._json(self._successful(self.request("GET", url)))
             if not isinstance(page, dict) or not isinstance(page.get("items"), list):
-                raise ServiceError(f"GET {response.url}: not a page: expected an object with an 'items' list")
+                raise self.error(f"GET {url}: not a page: expected an object with an 'items' list")
             found += page["items"]
             following = page.get("next")
             if following is None or following == "":
                 return found
             if not isinstance(following, str):
-                raise ServiceError(f"GET {response.url}: 'next' is neither a URL nor a cursor")
-            url, params = self._next_page(str(response.url), first, following)
-            key = f"{url} {params}"
-            if key in seen or len(seen) >= MAX_PAGES:
-                raise ServiceError(f"GET {response.url}: the pages do not end ('next' repeats, or over {MAX_PAGES} pages)")
-            seen.add(key)
+                raise self.error(f"GET {url}: 'next' is neither a URL nor a cursor")
+            previous, url = url, self._next_page(url, first, following)
+            if url in seen or len(seen) >= MAX_PAGES:
+                raise self.error(f"GET {previous}: the pages do not end ('next' repeats, or over {MAX_PAGES} pages)")
+            seen.add(url)
 
-    def _next_page(self, current: str, first: str, following: str) -> tuple[str, dict[str, Any] | None]:
+    def _next_page(self, current: str, first: str, following: str) -> str:
         if "://" not in following and not following.startswith("/"):
-            return first, {"limit": self.settings.page_size, "cursor": following}
+            return self._with_query(first, limit=self.settings.page_size, cursor=following)
         url = urljoin(current, following)
-        # The token goes only where it was configured to go.
+        # The token goes only where it was configured to go, and never into a URL (URLs are logged).
         if _origin(url) != _origin(self.settings.url):
-            raise ServiceError(f"GET {current}: 'next' leads to another origin ({_origin(url)}); not followed")
-        return url, None
+            raise self.error(f"GET {current}: 'next' leads to another origin ({_origin(url)}); not followed")
+        if self.token and self.token in url:
+            raise self.error(f"GET {current}: 'next' holds the token; not followed")
+        return url
+
+    @staticmethod
+    def _with_query(url: str, **params: Any) -> str:
+        return str(httpx.URL(url, params=params))
 
     def request(self, method: str, url: str, **options: Any) -> httpx.Response:
         """Send one request, retrying timeouts, connection errors and 5xx answers."""
@@ -100,28 +108,41 @@ class ServiceClient:
                 cause = f"no answer within {self.settings.timeout:g} s"
                 continue
             except httpx.TransportError as exc:
-                cause = f"connection failed: {self.scrub(first_line(exc))}"
+                cause = f"connection failed: {first_line(exc)}"
                 continue
             if response.status_code < 500:
                 return response
             cause = f"HTTP {response.status_code} {response.reason_phrase}".strip()
         tries = f"{attempts} attempts" if attempts > 1 else "1 attempt, no retries configured"
-        raise ServiceError(self.scrub(f"{method} {url}: {cause} ({tries})"))
+        raise self.error(f"{method} {url}: {cause} ({tries})")
 
     def _successful(self, response: httpx.Response) -> httpx.Response:
         if response.is_success:
             return response
         what = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-        raise ServiceError(f"{response.request.method} {response.url}: {what} (not retried)")
+        raise self.error(f"{response.request.method} {response.url}: {what} (not retried)")
 
     def _json(self, response: httpx.Response) -> Any:
         try:
             return response.json()
         except ValueError as exc:
-            raise ServiceError(f"{response.request.method} {response.url}: malformed JSON: {first_line(exc)}") from None
+            raise self.error(f"{response.request.method} {response.url}: malformed JSON: {first_line(exc)}") from None
 
-    def scrub(self, text: str) -> str:
-        return text.replace(self.token, "[token]") if self.token else text
+    def error(self, message: str) -> ServiceError:
+        """A :class:`ServiceError` whose message cannot hold the token, whatever the server sent
+        back (a reason phrase, a ``next`` URL) or an exception said."""
+        return ServiceError(redact(message, self.token))
+
+
+def fetch(report: SourceReport, settings: HttpServiceConfig, read: Callable[[ServiceClient], Fetched]) -> Fetched | None:
+    """What ``read`` gets from the service; when the service fails, None, and ``report`` fails
+    with the cause: a source is read whole or not at all."""
+    try:
+        with connect(settings) as client:
+            return read(client)
+    except ServiceError as exc:
+        report.fail(str(exc))
+        return None
 
 
 @contextmanager
@@ -134,18 +155,42 @@ def connect(settings: HttpServiceConfig) -> Iterator[ServiceClient]:
         if not token:
             raise ServiceError(f"environment variable {settings.token_env} (the token) is not set")
         headers["Authorization"] = f"Bearer {token}"
-    with httpx.Client(headers=headers, timeout=settings.timeout, verify=True, follow_redirects=False) as http:
+    with _redacted_library_logs(token), httpx.Client(headers=headers, timeout=settings.timeout, verify=True, follow_redirects=False) as http:
         yield ServiceClient(settings, http, token)
+
+
+class _Redacting(logging.Filter):
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage(), self.secret), ()
+        return True
+
+
+@contextmanager
+def _redacted_library_logs(token: str | None) -> Iterator[None]:
+    """httpx and httpcore log status lines and response headers (at INFO and DEBUG), where a
+    server may repeat the token back: while a client is open their loggers redact it. A filter
+    sees only its own logger's records, so each of their loggers gets one."""
+    if not token:
+        yield
+        return
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict) if name.split(".")[0] in ("httpx", "httpcore")]
+    redacting = _Redacting(token)
+    for logger in loggers:
+        logger.addFilter(redacting)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(redacting)
 
 
 def fill(path: str, placeholders: dict[str, str]) -> str:
     """``/api/tasks/{ref}`` with ``ref`` quoted whole: a value cannot step out of its segment."""
     return path.format_map({name: quote(value, safe="") for name, value in placeholders.items()})
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _origin(url: str) -> str:

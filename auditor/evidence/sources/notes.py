@@ -38,12 +38,17 @@ def read_note(path: Path) -> dict[str, Any]:
         if loaded.value is not None and not isinstance(loaded.value, dict):
             raise SourceFileError("note frontmatter is not a mapping", 2)
         fields = loaded.value or {}
+    return note_row(path.stem, fields, str(path))
+
+
+def note_row(name: str, fields: dict[str, Any], location: str) -> dict[str, Any]:
+    """The ``notes`` row of a note named ``name`` whose frontmatter (or service record) is ``fields``."""
     title = fields.get("title")
     return {
-        "name": path.stem,
-        "note_date": as_date(fields.get("date")) or as_date(fields.get("created")) or _day_in(path.stem),
+        "name": name,
+        "note_date": as_date(fields.get("date")) or as_date(fields.get("created")) or _day_in(name),
         "title": title if isinstance(title, str) else None,
-        "path": str(path),
+        "path": location,
     }
 
 
@@ -59,12 +64,17 @@ class NotesSource:
         directory, report = bundle_location(self.name, target, DIRECTORY)
         if directory is None:
             return report
-        columns: dict[str, list[Any]] = {"name": [], "note_date": [], "title": [], "path": []}
-        for _, row in read_files(report, sorted(directory.rglob("*.md")), read_note):
-            for name, value in row.items():
-                columns[name].append(value)
-        report.records = insert_columns(db, "notes", target.repo, columns)
+        rows = [row for _, row in read_files(report, sorted(directory.rglob("*.md")), read_note)]
+        report.records = insert_notes(db, target.repo, rows)
         return report
+
+
+def insert_notes(db: duckdb.DuckDBPyConnection, repo: str, rows: list[dict[str, Any]]) -> int:
+    columns: dict[str, list[Any]] = {"name": [], "note_date": [], "title": [], "path": []}
+    for row in rows:
+        for name, value in row.items():
+            columns[name].append(value)
+    return insert_columns(db, "notes", repo, columns)
 
 
 SOURCE = NotesSource()

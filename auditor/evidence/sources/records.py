@@ -1,17 +1,19 @@
 """Record files (JSON lines, CSV, Parquet) into a store table, validated column by column.
 
-Every format is first staged as one JSON object per record with its line number, so one
-validation serves all three: each malformed record becomes a problem naming its line, and
+Every format, and the records a live service sends, is first staged as one JSON object per
+record with its line number, so one validation serves all: each malformed record becomes a
+problem naming its line (for a service, its position in the listing), and
 only sound records reach the table. The validation is SQL generated from the table's column
 declarations in :mod:`auditor.evidence.store`, so a million lines stay a DuckDB job.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from auditor.evidence.sources.base import MAX_STORED_PROBLEMS, LoadTarget, Problem, SourceReport, bundle_location
 from auditor.evidence.store import TABLE, Column, Table
@@ -82,14 +84,26 @@ def load_records(db: duckdb.DuckDBPyConnection, table: Table, repo: str, path: P
     db.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {form.stage}", [str(path)])
     if path.suffix == ".csv" and _csv_rejects(db, path, report):
         return 0  # rows after a rejected one would get wrong line numbers; the source is unusable anyway
-    db.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_checked(table.columns, form.first_line)}")
+    return _insert_staged(db, table, repo, str(path), form.first_line, report)
+
+
+def load_items(db: duckdb.DuckDBPyConnection, table: Table, repo: str, location: str, items: list[Any], report: SourceReport) -> int:
+    """Validate and insert records a service sent (JSON values), exactly as a file's lines are;
+    a record's ``line`` is its 1-based position in the listing."""
+    db.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT unnest(?::VARCHAR[]) AS text", [[json.dumps(item) for item in items]])
+    return _insert_staged(db, table, repo, location, 1, report)
+
+
+def _insert_staged(db: duckdb.DuckDBPyConnection, table: Table, repo: str, location: str, first_line: int, report: SourceReport) -> int:
+    """Validate the records of the ``staged`` table (one JSON text each, in order) and insert the sound ones."""
+    db.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_checked(table.columns, first_line)}")
     total, = db.execute("SELECT count(*) FROM checked WHERE problem IS NOT NULL").fetchone()
     first = db.execute(f"SELECT line, problem FROM checked WHERE problem IS NOT NULL ORDER BY line LIMIT {MAX_STORED_PROBLEMS}")
-    report.add(*(Problem(str(path), line, message) for line, message in first.fetchall()), total=total)
+    report.add(*(Problem(location, line, message) for line, message in first.fetchall()), total=total)
     names = ", ".join(column.name for column in table.columns)
     loaded, = db.execute(
         f"INSERT INTO {table.name} (repo, {names}, path, line) SELECT ?, {names}, ?, line FROM checked WHERE problem IS NULL",
-        [repo, str(path)],
+        [repo, location],
     ).fetchone()
     db.execute("DROP TABLE staged; DROP TABLE checked")
     return loaded

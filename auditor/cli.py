@@ -211,7 +211,9 @@ def list_rules(
 
 
 def main() -> None:
+    from scheduler.temporal.shutdown import run_and_exit
+
     try:
-        app()
+        run_and_exit(app)  # a live Temporal source loads the SDK, whose threads can break exit
     except KeyboardInterrupt:
         sys.exit(130)

@@ -146,4 +146,6 @@ _temporal_command("worker", "Run a worker that executes the activities' commands
 
 
 def main() -> None:
-    app()
+    from scheduler.temporal.shutdown import run_and_exit
+
+    run_and_exit(app)

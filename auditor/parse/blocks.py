@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-_PARSER = MarkdownIt("zero", {"html": True}).enable(["heading", "fence", "code", "html_block"])
+_PARSER = MarkdownIt("zero", {"html": True}).enable(["heading", "fence", "code", "html_block", "list"])
 _PARSER.core.ruler.disable(["inline", "text_join"])
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
@@ -25,6 +25,9 @@ _CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _STRUCTURE_STARTS = frozenset(" \t`~#<")
 """First characters of every line that can be more than paragraph text (or a blank line)."""
 _NEEDS_FULL_PARSER = re.compile(r"^(?: {0,3}\t| {4}| {0,3}<)")
+_LIST_STARTS = frozenset("-+*0123456789")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:([ \t]+)|$)(.*)$")
+_INDENTED = re.compile(r"^(?: {0,3}\t| {4})")
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ class Block:
 
 
 def blocks(text: str) -> list[Block]:
-    """The blocks of ``text``, exactly as markdown-it-py (as configured here) sees them."""
+    """The blocks of ``text`` as markdown-it-py (as configured here) sees them. Paragraphs are
+    listed only when markdown-it-py had to be asked; every other block is listed either way."""
     simple = scan_simple(text)
     return simple if simple is not None else parse_with_markdown_it(text)
 
@@ -67,49 +71,58 @@ def parse_with_markdown_it(text: str) -> list[Block]:
 
 def scan_simple(text: str) -> list[Block] | None:
     """Headings and fences by a line scan, or None when the text holds anything else that
-    could be structure (then only a real Markdown parser can say)."""
+    could be structure (then only a real Markdown parser can say).
+
+    It gives up on indented lines that are not paragraph continuations (code), HTML blocks,
+    list items that open with a fence, heading, HTML or code, and indented lines anywhere in a
+    text with list items (they may belong to an item). Paragraphs are tracked, not returned:
+    lists end and nest them in ways only the real parser follows.
+    """
     lines = text.split("\n")
     # markdown-it-py reads no line after a final newline, nor a blank last line without one.
     unterminated_last_line = bool(lines[-1].strip(" \t"))
     if not unterminated_last_line:
         lines.pop()
     found: list[Block] = []
-    paragraph_start: int | None = None
+    in_paragraph = has_list = has_indented = False
     index = 0
-
-    def close_paragraph(before: int) -> None:
-        nonlocal paragraph_start
-        if paragraph_start is not None:
-            found.append(Block("paragraph", paragraph_start, before - 1))
-            paragraph_start = None
-
     while index < len(lines):
         line = lines[index]
-        if line and line[0] not in _STRUCTURE_STARTS:  # plain prose: the common case, decided cheaply
-            if paragraph_start is None:
-                paragraph_start = index
+        first = line[:1]
+        if first in _LIST_STARTS or (first == " " and line.lstrip(" ")[:1] in _LIST_STARTS):
+            item = _LIST_ITEM.match(line)
+            if item:
+                gap, content = item.group(1) or "", item.group(2)
+                if "\t" in gap or len(gap) > 4 or _FENCE_OPEN.match(content) or _HEADING.match(content) or content[:1] == "<":
+                    return None  # the item opens with code, a fence, a heading or HTML
+                has_list = in_paragraph = True
+                index += 1
+                continue
+        if first and first not in _STRUCTURE_STARTS:  # plain prose: the common case, decided cheaply
+            in_paragraph = True
             index += 1
             continue
         fence = _FENCE_OPEN.match(line)
         if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
-            close_paragraph(index)
+            has_indented = has_indented or bool(fence.group(1))
+            in_paragraph = False
             index = _scan_fence(lines, index, fence, found, unterminated_last_line)
             if index is None:
                 return None
             continue
-        if _NEEDS_FULL_PARSER.match(line) and (paragraph_start is None or line[:1] == "<" or line.lstrip(" ")[:1] == "<"):
+        if _NEEDS_FULL_PARSER.match(line) and (not in_paragraph or line.lstrip(" ")[:1] == "<"):
             return None
+        has_indented = has_indented or bool(_INDENTED.match(line))
         heading = _HEADING.match(line)
         if heading:
-            close_paragraph(index)
             content = _CLOSING_HASHES.sub("", heading.group(2)).strip()
             found.append(Block("heading", index, index, level=len(heading.group(1)), content=content))
-        elif not line.strip(" \t"):
-            close_paragraph(index)
-        elif paragraph_start is None:
-            paragraph_start = index
+            in_paragraph = False
+        else:
+            in_paragraph = bool(line.strip(" \t"))
         index += 1
-    close_paragraph(len(lines))
+    if has_list and has_indented:
+        return None  # an indented line (or fence) may belong to a list item, which can end it early
     return found
 
 

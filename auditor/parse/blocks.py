@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-_PARSER = MarkdownIt("zero", {"html": True}).enable(["heading", "fence", "code", "html_block", "list"])
+_PARSER = MarkdownIt("zero", {"html": True}).enable(["heading", "lheading", "fence", "code", "html_block", "list"])
 _PARSER.core.ruler.disable(["inline", "text_join"])
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
@@ -28,6 +28,7 @@ _NEEDS_FULL_PARSER = re.compile(r"^(?: {0,3}\t| {4}| {0,3}<)")
 _LIST_STARTS = frozenset("-+*0123456789")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:([ \t]+)|$)(.*)$")
 _INDENTED = re.compile(r"^(?: {0,3}\t| {4})")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,10 @@ def scan_simple(text: str) -> list[Block] | None:
     """Headings and fences by a line scan, or None when the text holds anything else that
     could be structure (then only a real Markdown parser can say).
 
-    It gives up on indented lines that are not paragraph continuations (code), HTML blocks,
-    list items that open with a fence, heading, HTML or code, and indented lines anywhere in a
-    text with list items (they may belong to an item). Paragraphs are tracked, not returned:
-    lists end and nest them in ways only the real parser follows.
+    It gives up on setext headings, indented lines that are not paragraph continuations
+    (code), HTML blocks, list items that open with a fence, heading, HTML or code, and indented
+    lines anywhere in a text with list items (they may belong to an item). Paragraphs are
+    tracked, not returned: lists end and nest them in ways only the real parser follows.
     """
     lines = text.split("\n")
     # markdown-it-py reads no line after a final newline, nor a blank last line without one.
@@ -89,6 +90,8 @@ def scan_simple(text: str) -> list[Block] | None:
     while index < len(lines):
         line = lines[index]
         first = line[:1]
+        if in_paragraph and first in "=- " and _SETEXT_UNDERLINE.match(line):
+            return None  # a setext heading (text underlined with === or ---)
         if first in _LIST_STARTS or (first == " " and line.lstrip(" ")[:1] in _LIST_STARTS):
             item = _LIST_ITEM.match(line)
             if item:

@@ -16,7 +16,7 @@ LINES = [
     "####### seven", "text", "- item", "x\t", "", "  ", "\t", "\tindented", "    code",
     "<!-- auditor: disable WP021 -->", "<div>", "id: X-WP-0001-T01", "---",
     "- item", "  - nested", "1. first", "10) tenth", "* star", "+ plus", "- ```task", "- # h",
-    "-     code", "  ```", "   text", "2026-06-18 update: note", "-", "1.",
+    "-     code", "  ```", "   text", "2026-06-18 update: note", "-", "1.", "===", "  --  ", "- - -",
 ]
 
 texts = st.builds(
@@ -43,7 +43,7 @@ def structure(found: list[Block]) -> list[Block]:
     "text",
     [
         "    indented code\n", "<!-- auditor: disable WP021 -->\n## Task\n", "# title\n\tcode\n", "text\n<div>\n",
-        "- item\n\n    continued in the item\n", "- ```task\nid: x\n```\n",
+        "- item\n\n    continued in the item\n", "- ```task\nid: x\n```\n", "Task\n----\n",
     ],
 )
 def test_scan_leaves_other_structure_to_markdown_it(text: str) -> None:
@@ -71,3 +71,14 @@ def test_text_indented_inside_a_list_item_is_prose_not_code() -> None:
     note_line = line_of(text, "2026-06-05: Completed, see")
     assert [note.line for note in workplan.tasks[0].notes] == [note_line]
     assert ("path", "docs/build.md", note_line) in {(r.kind, r.value, r.line) for r in workplan.references}
+
+
+def test_a_setext_heading_opens_a_task_section() -> None:
+    from auditor.parse.workplan import parse_workplan
+    from tests.auditor.helpers import CLEAN, line_of, variant
+
+    text = variant(CLEAN, "## Review The Thing\n", "\nReview The Thing\n----------------\n")
+    workplan = parse_workplan(text.encode(), "DEMO-WP-0001-demo-plan.md")
+    section = workplan.tasks[1].section
+    assert (section.title, section.line) == ("Review The Thing", line_of(text, "Review The Thing"))
+    assert workplan.tasks[1].wait_reason_line == line_of(text, "Current wait reason")

@@ -35,6 +35,7 @@ EXIT_USAGE = 2
 class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    html = "html"
 
 
 class FailOn(str, enum.Enum):

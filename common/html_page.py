@@ -66,13 +66,15 @@ class Page:
             items += f'<li><i class="o" data-state="{OUTSIDE}"></i> {esc(self.outline_label)}</li>'
         return f'<ul class="legend" aria-label="Legend">{items}</ul>'
 
-    def calendar(self, caption: str, cells: Iterable[Cell]) -> str:
-        """A calendar of ``cells`` (one per slot or run) with its legend and provenance panel."""
-        placed, rows = _layout(sorted(cells, key=lambda cell: cell.day))
+    def calendar(self, caption: str, cells: Iterable[Cell], span: tuple[dt.date, dt.date] | None = None, empty: str = "") -> str:
+        """A calendar of ``cells`` (one per slot or run) with its legend and provenance panel;
+        ``span`` (first and last day) widens it to days without cells; ``empty`` is said when
+        there is no day to show."""
+        placed, rows = _layout(sorted(cells, key=lambda cell: cell.day), span)
         index = len(self._details)
         self._details.append([cell.detail if cell else None for _, cell in placed])
         if not placed:
-            return f'<figure class="calendar"><figcaption>{esc(caption)}</figcaption><p>no slot expected yet</p></figure>'
+            return f'<figure class="calendar"><figcaption>{esc(caption)}</figcaption><p>{esc(empty)}</p></figure>'
         columns = []
         for start in range(0, len(placed), rows):
             column = "".join(_cell_markup(day, cell) for day, cell in placed[start : start + rows])
@@ -107,15 +109,16 @@ class Page:
         )
 
 
-def _layout(cells: list[Cell]) -> tuple[list[tuple[dt.date, Cell | None]], int]:
+def _layout(cells: list[Cell], span: tuple[dt.date, dt.date] | None) -> tuple[list[tuple[dt.date, Cell | None]], int]:
     """The cells in column order, ``None`` for an outside position, and the column height."""
-    if not cells:
+    days = [cell.day for cell in cells] + list(span or ())
+    if not days:
         return [], WEEK
     by_day: dict[dt.date, list[Cell]] = {}
     for cell in cells:
         by_day.setdefault(cell.day, []).append(cell)
-    first, last = cells[0].day, cells[-1].day
-    per_day = max(len(day_cells) for day_cells in by_day.values())
+    first, last = min(days), max(days)
+    per_day = max((len(day_cells) for day_cells in by_day.values()), default=1)
     rows = per_day
     if per_day == 1:  # weeks as columns, from the Monday before the first cell to the Sunday after the last
         rows, first = WEEK, first - dt.timedelta(days=first.weekday())

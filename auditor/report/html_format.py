@@ -155,7 +155,7 @@ def _calendar(check: dict[str, Any], page: Page) -> str:
         f"{check['kind']} (line {check['line']}): {len(slots)} expected slots; "
         f"streak longest {streak['longest']}, current {streak['current']}, needed {streak['needed']}"
     )
-    return page.calendar(caption, cells)
+    return page.calendar(caption, cells, empty="no expected slot yet")
 
 
 def _sources(slot: dict[str, Any]) -> str:

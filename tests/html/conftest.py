@@ -7,7 +7,7 @@ log, so a test can prove a page made none. Screenshots go to ``test-artifacts/ht
 from __future__ import annotations
 
 import json
-import shutil
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,5 +80,16 @@ def save_screenshot(driver: object, name: str) -> Path:
     return path
 
 
-def chromium_available() -> bool:
-    return shutil.which(str(CHROMIUM)) is not None
+def non_blank(png: Path) -> bool:
+    """A screenshot shows something: a blank page compresses to almost nothing and its pixel
+    data holds a handful of byte values; a rendered report neither."""
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pixels, at = b"", 8
+    while at < len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        if kind == b"IDAT":
+            pixels += data[at + 8 : at + 8 + length]
+        at += 12 + length
+    return len(data) > 20_000 and len(set(zlib.decompress(pixels))) > 64

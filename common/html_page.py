@@ -25,6 +25,7 @@ from importlib.resources import files
 
 OUTSIDE = "outside"
 WEEK = 7
+WEEKDAYS = '<div class="weekdays" aria-hidden="true">' + "".join(f"<span>{day}</span>" for day in ("Mon", "", "Wed", "", "Fri", "", "Sun")) + "</div>"
 
 
 def esc(value: object) -> str:
@@ -75,10 +76,14 @@ class Page:
         self._details.append([cell.detail if cell else None for _, cell in placed])
         if not placed:
             return f'<figure class="calendar"><figcaption>{esc(caption)}</figcaption><p>{esc(empty)}</p></figure>'
-        columns = []
+        columns = [WEEKDAYS] if rows == WEEK else []
+        month = None
         for start in range(0, len(placed), rows):
             column = "".join(_cell_markup(day, cell) for day, cell in placed[start : start + rows])
-            columns.append(f'<div role="row">{column}</div>')
+            first_day = placed[start][0]
+            label = f' data-month="{first_day:%b %Y}"' if (first_day.year, first_day.month) != month else ""
+            month = (first_day.year, first_day.month)
+            columns.append(f'<div role="row"{label}>{column}</div>')
         return (
             f'<figure class="calendar"><figcaption>{esc(caption)}</figcaption>{self.legend()}'
             f'<div class="cal" role="grid" data-cal="{index}" data-rows="{rows}" aria-label="{esc(caption)}"'

@@ -13,6 +13,7 @@ The page is a pure function of the report (:func:`render`); the markup contract
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
@@ -162,15 +163,23 @@ def _sources(slot: dict[str, Any]) -> str:
     return ", ".join(f"{source} {state}" for source, state in slot["sources"].items()) or "none required"
 
 
-def _streak_window(slots: list[dict[str, Any]], needed: int) -> tuple[int, int]:
-    """The slots the judge reports on: the latest ``needed`` in a row with the most clean."""
-    from auditor.evidence.checks.consecutive_runs import SLOTS, _closest_window
+@dataclass(eq=False)
+class _SlotState:
+    """What the judge's window search reads of a slot; compared by identity, to find it again."""
 
-    models = SLOTS.validate_python(slots)
-    window = _closest_window(models, needed)
+    state: str
+
+
+def _streak_window(slots: list[dict[str, Any]], needed: int) -> tuple[int, int]:
+    """The slots the judge reports on (the latest ``needed`` in a row with the most clean), found
+    by the judge's own search, so the outline is the streak its verdict names."""
+    from auditor.evidence.checks.consecutive_runs import _closest_window
+
+    states = [_SlotState(slot["state"]) for slot in slots]
+    window = _closest_window(states, needed)  # type: ignore[arg-type]  # it reads only .state
     if not window:
         return 0, 0
-    start = models.index(window[0])
+    start = states.index(window[0])
     return start, start + len(window)
 
 

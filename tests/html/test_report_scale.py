@@ -4,6 +4,7 @@ bound here; bench/html_report.py prints the figure beside its 2 s floor)."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import time
 from pathlib import Path
 
@@ -39,3 +40,14 @@ def test_ten_thousand_slots_stay_small_and_open_quickly(tmp_path: Path, open_pag
     last = driver.find_element("css selector", '[data-task-id="ACTIVITY-WP-0100-T10"] .cal [data-date="2025-09-27"]')
     driver.execute_script("arguments[0].focus()", last)
     assert "activity_09-2025-09-27T04-00-00Z.json, event 11" in driver.find_element("css selector", '[data-task-id="ACTIVITY-WP-0100-T10"] .prov').text
+
+
+def test_the_outline_is_the_window_the_verdict_names() -> None:
+    report = bench_module().large_report(checks=1, slots=40)
+    page = render(report)
+    outlined = re.findall(r'<i class="o" data-date="([^"]+)"', page)
+    slots = report.verdicts[0].checks[0].slots  # type: ignore[attr-defined]
+    clean = [slot.state == "clean" for slot in slots]
+    latest = max(start for start in range(len(slots) - 2) if all(clean[start : start + 3]))
+    assert outlined == [slot.date for slot in slots[latest : latest + 3]]
+    assert latest > 0

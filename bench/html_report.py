@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.evidence.model import RunsResult, Verdict  # noqa: E402
-from auditor.model import TaskSummary, WorkplanSummary  # noqa: E402
-from auditor.report.html_format import render  # noqa: E402
-from auditor.report.model import CheckReport, build_report  # noqa: E402
+from auditor.evidence.model import RunsResult, Verdict
+from auditor.model import TaskSummary, WorkplanSummary
+from auditor.report.html_format import render
+from auditor.report.model import CheckReport, build_report
 
 SIZE_FLOOR = 2_000_000
 OPEN_FLOOR = 2.0

@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from common.html_page import Cell, Page, State, esc
 from scheduler.clock import rfc3339_seconds
 from scheduler.commands import EXIT_OK, UsageError, store_of
 from scheduler.config import ActivityConfig, load_config
 from scheduler.store import RunRow
-from common.html_page import Cell, Page, State, esc
 
 DEFAULT_DAYS = 90
 RUN_STATES = (

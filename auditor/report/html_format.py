@@ -51,11 +51,18 @@ def render(report: CheckReport) -> str:
     verdicts = {(verdict.path, verdict.task_id): verdict.model_dump(mode="json") for verdict in report.verdicts}
     status_of = {task.id: task.status for workplan in report.workplans for task in workplan.tasks if task.id}
     workplans = "".join(_workplan(workplan, verdicts, status_of, page) for workplan in report.workplans)
+    listed = {(workplan.path, task.id) for workplan in report.workplans for task in workplan.tasks}
+    unlisted = "".join(  # never drop a verdict, even one whose task the summaries lack
+        _task(path, TaskSummary(id=task_id, status=verdict["task_status"], priority=None, line=verdict["line"], id_line=0, depends_on_line=0),
+              verdict, status_of, page)
+        for (path, task_id), verdict in verdicts.items() if (path, task_id) not in listed
+    )
     body = (
         "<h1>Workplan audit</h1>"
         + _summary(report)
         + "<h2>Workplans</h2>"
         + (workplans or "<p>No workplans were read.</p>")
+        + (f"<h2>Verdicts of tasks not listed above</h2>{unlisted}" if unlisted else "")
         + "<h2>Findings</h2>"
         + _findings(report)
     )
@@ -85,7 +92,7 @@ def _summary(report: CheckReport) -> str:
 
 
 def _workplan(workplan: WorkplanSummary, verdicts: dict[tuple[str, str], dict[str, Any]], status_of: dict[str, str | None], page: Page) -> str:
-    tasks = "".join(_task(workplan, task, verdicts.get((workplan.path, task.id or "")), status_of, page) for task in workplan.tasks)
+    tasks = "".join(_task(workplan.path, task, verdicts.get((workplan.path, task.id or "")), status_of, page) for task in workplan.tasks)
     return (
         f'<section class="workplan" data-workplan-id="{esc(workplan.id or "")}" data-path="{esc(workplan.path)}">'
         f"<h3><code>{esc(workplan.id or '(no id)')}</code> <span class=\"muted\">{esc(workplan.status or 'no status')}</span></h3>"
@@ -93,7 +100,7 @@ def _workplan(workplan: WorkplanSummary, verdicts: dict[tuple[str, str], dict[st
     )
 
 
-def _task(workplan: WorkplanSummary, task: TaskSummary, verdict: dict[str, Any] | None, status_of: dict[str, str | None], page: Page) -> str:
+def _task(path: str, task: TaskSummary, verdict: dict[str, Any] | None, status_of: dict[str, str | None], page: Page) -> str:
     name = verdict["verdict"] if verdict else NO_VERDICT
     tone, sign = VERDICT_SIGNS.get(name, ("", "\u2013"))
     waits = [f"{item} (status {status_of.get(item) or 'unknown'})" for item in task.depends_on or [] if status_of.get(item) != "done"]
@@ -110,7 +117,7 @@ def _task(workplan: WorkplanSummary, task: TaskSummary, verdict: dict[str, Any] 
         f"<span>status <strong>{esc(task.status or 'none')}</strong></span>"
         f"<span>priority <strong>{esc(task.priority or 'none')}</strong></span>"
         f'<span class="badge" data-tone="{tone}">{sign} {esc(name.replace("_", " ") if verdict else "no verdict")}</span>'
-        f'<span class="muted mono">{esc(workplan.path)}:{task.line}</span></header>'
+        f'<span class="muted mono">{esc(path)}:{task.line}</span></header>'
         + (f"<p>Waits for:</p><ul>{waiting}</ul>" if waiting else "")
         + checks
         + "</article>"

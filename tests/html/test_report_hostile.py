@@ -119,3 +119,11 @@ def test_an_empty_workspace_renders(tmp_path: Path) -> None:
     page = render(build_report([], [], []))
     assert "No workplans were read." in page and "No findings." in page
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+
+
+def test_a_verdict_whose_task_is_not_listed_is_still_shown(tmp_path: Path) -> None:
+    evidence = EvidenceOptions(evidence_dir=Path(__file__).resolve().parents[2] / "workplans/activity-core/evidence-ready", today=dt.date(2026, 6, 20))
+    checked = collect(["activity-core"], Config(), evidence)
+    report = build_report([], checked.findings, checked.verdicts)
+    page = render(report)
+    assert page.count('data-verdict="ready"') == 2 and "Verdicts of tasks not listed above" in page

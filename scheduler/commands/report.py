@@ -21,6 +21,8 @@ from scheduler.config import ActivityConfig, load_config
 from scheduler.store import RunRow
 
 DEFAULT_DAYS = 90
+MAX_DAYS = 3660
+"""Ten years: a bound on the page's size, whatever ``--days`` asks for."""
 RUN_STATES = (
     State("success", "success"),
     State("failed", "failed"),
@@ -34,8 +36,8 @@ RUN_STATES = (
 
 
 def report(config_path: Path, html_path: Path, days: int = DEFAULT_DAYS) -> int:
-    if days < 1:
-        raise UsageError(f"--days must be at least 1, not {days}")
+    if not 1 <= days <= MAX_DAYS:
+        raise UsageError(f"--days must be from 1 to {MAX_DAYS}, not {days}")
     loaded = load_config(config_path)
     with store_of(loaded).reader() as session:
         rows = session.runs() if session else []

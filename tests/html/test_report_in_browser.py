@@ -112,6 +112,13 @@ def test_focusing_a_cell_shows_the_provenance_explain_prints(open_page, example)
     driver.switch_to.active_element.send_keys(Keys.ARROW_UP)
     assert driver.switch_to.active_element.get_attribute("data-date") == "2026-06-15"
     assert panel.get_attribute("data-date") == "2026-06-15"
+    # hovering shows a cell as focusing does
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    hovered = driver.find_element("css selector", f'[data-task-id="{T01}"] .cal [data-date="2026-06-11"]')
+    ActionChains(driver).move_to_element(hovered).perform()
+    WebDriverWait(driver, 10).until(lambda _: panel.get_attribute("data-date") == "2026-06-11")
+    assert panel.get_attribute("data-state") == ("unclean" if bundle == "evidence" else "missed")
 
 
 def test_findings_link_their_rule(open_page, example) -> None:

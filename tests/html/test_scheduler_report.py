@@ -79,10 +79,15 @@ def test_focusing_a_failed_run_shows_its_output_tail(workspace: Workspace, cli, 
     assert driver.execute_script("return window.__pwned") is None
 
 
-def test_days_must_be_positive_and_an_empty_store_still_renders(workspace: Workspace, cli) -> None:  # noqa: F811
+def test_days_are_bounded_a_bad_file_is_refused_and_an_empty_store_still_renders(workspace: Workspace, cli) -> None:  # noqa: F811
     workspace.write(activity("daily_triage"))
     page = workspace.root / "runs.html"
-    refused = cli("report", "--html", page, "--days", "0", "--config", workspace.config)
-    assert refused.exit_code == 2 and "--days" in refused.stderr and not page.exists()
+    for days in ("0", "3661"):
+        refused = cli("report", "--html", page, "--days", days, "--config", workspace.config)
+        assert refused.exit_code == 2 and "--days" in refused.stderr and not page.exists()
+    (workspace.root / "a-directory").mkdir()
+    unwritable = cli("report", "--html", workspace.root / "a-directory", "--config", workspace.config)
+    assert unwritable.exit_code == 2 and "cannot write" in unwritable.stderr
+    assert [path.name for path in (workspace.root).iterdir() if path.name.endswith(".tmp")] == []
     assert cli("report", "--html", page, "--config", workspace.config).exit_code == 0
     assert 'data-activity="daily_triage"' in page.read_text(encoding="utf-8")

@@ -59,7 +59,7 @@ class Page:
     states: Sequence[State]
     outline_label: str = ""
     """What the outlined cells of a calendar are, for the legend and the cell labels."""
-    _details: list[list[list[str] | None]] = field(default_factory=list)
+    _details: list[list[list[str] | None]] = field(default_factory=list, init=False, repr=False)
 
     def legend(self) -> str:
         items = "".join(f'<li><i data-state="{esc(s.name)}"></i> {esc(s.label)}</li>' for s in self.states)

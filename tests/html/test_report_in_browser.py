@@ -154,3 +154,20 @@ def test_dark_when_the_system_is_dark(open_page, example) -> None:
         assert driver.execute_script(background) != light
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_each_calendar_is_one_tab_stop(open_page, example) -> None:
+    _, page, _ = example
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    driver = open_page(page).driver
+    for _ in range(10):  # past the evidence list a passing check shows before its calendar
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        active = driver.switch_to.active_element
+        if active.get_attribute("role") == "gridcell":
+            break
+    assert active.get_attribute("role") == "gridcell" and active.get_attribute("data-date") == "2026-06-08"
+    assert driver.find_element("css selector", f'[data-task-id="{T01}"] .prov').get_attribute("data-date") == "2026-06-08"
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    assert driver.switch_to.active_element.get_attribute("role") != "gridcell", "Tab leaves the calendar, the arrows move in it"

@@ -53,6 +53,13 @@ def test_tasks_and_verdicts_are_read_from_the_rendered_page(open_page, example) 
     listed |= {verdict["task_id"]: verdict["verdict"] for verdict in report["verdicts"]}
     assert tasks == listed
     assert len(tasks) == report["summary"]["tasks"] == 11
+    waits = opened.driver.execute_script(
+        f"return Array.from(document.querySelectorAll('[data-task-id=\"{T02}\"] > ul > li')).map((li) => li.textContent)"
+    )
+    if bundle == "evidence-ready":
+        assert waits == [], "a ready task waits for nothing, though one check of its passing any: is unknown"
+    else:
+        assert any("duplicate handling" in item for item in waits)
 
 
 def test_cells_carry_the_slot_states_and_the_streak_is_outlined(open_page, example) -> None:

@@ -22,12 +22,17 @@ from auditor.evidence.checks import (
     file_contains,
     file_exists,
     heading,
+    message,
     note,
     progress,
     spawn,
+    task,
 )
 
 CHECKS: dict[str, ModuleType] = {
     module.KIND: module
-    for module in (consecutive_runs, feedback, decision, progress, note, spawn, file_exists, file_contains, heading)
+    for module in (
+        consecutive_runs, feedback, decision, progress, message, note, spawn, file_exists, file_contains, heading,
+        task,
+    )
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -47,6 +48,37 @@ class RepoPathArgs(CheckArgs):
         if path.startswith(("/", "~")) or "\\" in path or ".." in parts or (parts and parts[0].endswith(":")):
             raise ValueError("must be a path inside the repo, relative to its root (no '..', '/', '~' or '\\')")
         return str(PurePosixPath(path))
+
+
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class RecordArgs(CheckArgs):
+    """Arguments of a check on State Hub records: any of them can also require fields by value."""
+
+    where: dict[str, str] | None = Field(
+        default=None,
+        min_length=1,
+        description="Fields the record must have, each a string equal to the value given, e.g. {environment: production}.",
+    )
+
+    @field_validator("where")
+    @classmethod
+    def _field_names(cls, where: dict[str, str] | None) -> dict[str, str] | None:
+        for name in where or {}:
+            if not FIELD_NAME.fullmatch(name):
+                raise ValueError(f"'{name}' is not a field name (letters, digits and '_')")
+        return where
+
+    def restrict(self, where: str, params: list[Any], wanted: str) -> tuple[str, list[Any], str]:
+        """``where``, ``params`` and ``wanted`` narrowed by ``where:``: each field present in the
+        record as read, a string, equal to its value."""
+        for name, value in (self.where or {}).items():
+            where += " AND json_type(record, ?) = 'VARCHAR' AND json_extract_string(record, ?) = ?"
+            params += [f"$.{name}", f"$.{name}", value]
+        if self.where:
+            wanted += " where " + ", ".join(f"{name} = {value}" for name, value in self.where.items())
+        return where, params, wanted
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from auditor.evidence.sources import (
     state_hub,
     task_spawn_log,
     temporal,
+    workspace,
 )
 from auditor.evidence.sources.base import LiveSource, LoadTarget, Problem, Source, SourceReport
 
@@ -45,6 +46,7 @@ SOURCES: dict[str, Source] = {
         task_spawn_log.SOURCE,
         issue_core.SOURCE,
         repo_files.SOURCE,
+        workspace.SOURCE,
     )
 }
 

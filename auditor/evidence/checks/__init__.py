@@ -21,6 +21,7 @@ from auditor.evidence.checks import (
     feedback,
     file_contains,
     file_exists,
+    file_not_contains,
     heading,
     message,
     note,
@@ -33,6 +34,6 @@ CHECKS: dict[str, ModuleType] = {
     module.KIND: module
     for module in (
         consecutive_runs, feedback, decision, progress, message, note, spawn, file_exists, file_contains, heading,
-        task,
+        task, file_not_contains,
     )
 }

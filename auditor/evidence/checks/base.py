@@ -39,7 +39,10 @@ class CheckArgs(BaseModel):
 class RepoPathArgs(CheckArgs):
     """Arguments naming a file of the repo checkout."""
 
-    path: str = Field(min_length=1, description="Path relative to the repo root, e.g. docs/runbook.md.")
+    globs: ClassVar[bool] = False
+    """Whether ``path`` may be a glob (:mod:`auditor.evidence.repo_paths`)."""
+
+    path: str = Field(min_length=1, description="Path relative to the repo root, e.g. docs/runbook.md; where a check says so, a glob (src/**/*.py).")
 
     @field_validator("path")
     @classmethod
@@ -48,6 +51,14 @@ class RepoPathArgs(CheckArgs):
         if path.startswith(("/", "~")) or "\\" in path or ".." in parts or (parts and parts[0].endswith(":")):
             raise ValueError("must be a path inside the repo, relative to its root (no '..', '/', '~' or '\\')")
         return str(PurePosixPath(path))
+
+    @model_validator(mode="after")
+    def _glob_allowed(self) -> Self:
+        from auditor.evidence.repo_paths import is_glob
+
+        if is_glob(self.path) and not self.globs:
+            raise ValueError(f"'path' must name one file here, not a glob ({self.path})")
+        return self
 
 
 FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -107,6 +118,13 @@ class CheckContext:
         """The text of a repo file, or None when it does not exist."""
         found = self.rows("SELECT content FROM repo_files WHERE repo = ? AND path = ? AND present", [self.repo, path])
         return found[0][0] if found else None
+
+    def repo_files(self, pattern: str) -> list[tuple[str, str]]:
+        """(path, text) of every repo file that ``pattern`` (a path or a glob) names, by path."""
+        from auditor.evidence.repo_paths import matches
+
+        found = self.rows("SELECT path, content FROM repo_files WHERE repo = ? AND present ORDER BY path", [self.repo])
+        return [(path, content) for path, content in found if matches(pattern, path)]
 
     def result(self, result: Result, detail: str, evidence: Sequence[EvidenceRef] = (), missing: Sequence[str] = ()) -> CheckResult:
         return CheckResult(kind=self.kind, line=self.line, result=result, detail=detail, evidence=list(evidence), missing=list(missing))

@@ -45,7 +45,7 @@ def test_a_block_becomes_a_tree_of_checks() -> None:
         ("feedback: {kind: calibration}\n", [(21, "feedback: 'after' is missing")]),
         ("feedback:\n  kind: calibration\n  after: soon\n", [(23, "feedback: 'after': Input should be a valid date or datetime, input is too short")]),
         ("feedback: {kind: x, after: 2026-06-07, colour: red}\n", [(21, "feedback: unknown argument 'colour'")]),
-        ("consecutive_run: {activity: x}\n", [(21, "unknown check 'consecutive_run' (known: consecutive_runs, feedback, decision, progress, message, note, spawn, file_exists, file_contains, heading, task, file_not_contains, all, any, unblocks)")]),
+        ("consecutive_run: {activity: x}\n", [(21, "unknown check 'consecutive_run' (known: consecutive_runs, feedback, decision, progress, message, note, spawn, file_exists, file_contains, heading, task, file_not_contains, manifest, all, any, unblocks)")]),
         ("note: daily-triage-*\n", [(21, "note: arguments must be a mapping (e.g. 'note: {...}')")]),
         ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 0\n", [(24, "consecutive_runs: 'count': Input should be greater than or equal to 1")]),
         ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 3\n  schedule: every day\n", [(25, "consecutive_runs: 'schedule': 'every day' is not a valid cron expression")]),

@@ -23,6 +23,7 @@ from auditor.evidence.checks import (
     file_exists,
     file_not_contains,
     heading,
+    manifest,
     message,
     note,
     progress,
@@ -34,6 +35,6 @@ CHECKS: dict[str, ModuleType] = {
     module.KIND: module
     for module in (
         consecutive_runs, feedback, decision, progress, message, note, spawn, file_exists, file_contains, heading,
-        task, file_not_contains,
+        task, file_not_contains, manifest,
     )
 }

@@ -118,3 +118,26 @@ def test_any_text_gives_a_spec_or_located_errors(lines: list[str]) -> None:
     assert (parsed.spec is None) == bool(parsed.errors)
     last_line = BLOCK_LINE + 1 + text.count("\n")
     assert all(BLOCK_LINE <= error.line <= last_line and error.message for error in parsed.errors)
+
+
+@pytest.mark.parametrize(
+    ("block", "valid"),
+    [
+        ("message: {id: 6a098e1e, after: '2026-06-17', contains: smoke, where: {sender: llm-connect}}", True),
+        ("decision: {title_contains: approved, status: accepted, where: {environment: production}}", True),
+        ("decision: {title_contains: approved, where: {environment: [a]}}", False),
+        ("task: {id: ACTIVITY-WP-0010, status: [active, done]}", True),
+        ("task: {id: ACTIVITY-WP-0010, status: active}", True),
+        ("task: {id: ACTIVITY-WP-0010, status: [active, '']}", False),
+        ("file_not_contains: {path: 'src/**/*.py', pattern: review_required}", True),
+        ("manifest: {path: 'k8s/**/*.yaml', kind: Deployment, name: w, container: c, env: {A: b}}", True),
+        ("manifest: {path: 'k8s/**/*.yaml', kind: Ingress, absent: true}", True),
+        ("manifest: {path: 'k8s/**/*.yaml', kind: Ingress, missing: true}", False),
+    ],
+)
+def test_the_schema_of_the_new_kinds_accepts_and_refuses(block: str, valid: bool) -> None:
+    import jsonschema
+    import yaml
+
+    errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(yaml.safe_load(block)))
+    assert (not errors) is valid, errors

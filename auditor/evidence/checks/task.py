@@ -15,17 +15,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, WithJsonSchema, field_validator
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.model import CheckResult, EvidenceRef
 
 KIND = "task"
+Status = Annotated[str, StringConstraints(min_length=1)]
+ONE_OR_MORE = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+    ]
+}
 
 
 class TaskArgs(CheckArgs):
     id: str = Field(min_length=1, description="A workplan or task id of the workspace.")
-    status: list[Annotated[str, StringConstraints(min_length=1)]] = Field(min_length=1, description="Its status, or a list of statuses of which it has one.")
+    status: Annotated[list[Status], WithJsonSchema(ONE_OR_MORE)] = Field(
+        min_length=1, description="Its status, or a list of statuses of which it has one."
+    )
 
     @field_validator("status", mode="before")
     @classmethod

@@ -92,17 +92,23 @@ class Vocabulary(_Strict):
         return {*PRIORITIES, *self.priorities}
 
 
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _env_name(value: str) -> str:
-    # A value that is not a variable name is most likely a pasted secret: refuse it, unechoed.
-    if not _ENV_NAME.fullmatch(value):
-        raise ValueError("must name an environment variable (letters, digits, _), not hold a secret")
-    return value
+def _plain_name(refusal: str) -> AfterValidator:
+    """Letters, digits and ``_`` only; anything else is refused with ``refusal``, unechoed."""
+
+    def check(value: str) -> str:
+        if not _PLAIN_NAME.fullmatch(value):
+            raise ValueError(refusal)
+        return value
+
+    return AfterValidator(check)
 
 
-EnvName = Annotated[str, AfterValidator(_env_name)]
+# A value that is not a variable name is most likely a pasted secret.
+EnvName = Annotated[str, _plain_name("must name an environment variable (letters, digits, _), not hold a secret")]
+SqlName = Annotated[str, _plain_name("must be a plain SQL name (letters, digits, _)")]
 
 
 class HttpServiceConfig(_Strict):
@@ -205,18 +211,6 @@ class TemporalConfig(_Strict):
     @property
     def use_tls(self) -> bool:
         return self.tls if self.tls is not None else self.api_key_env is not None
-
-
-_SQL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _sql_name(value: str) -> str:
-    if not _SQL_NAME.fullmatch(value):
-        raise ValueError("must be a plain SQL name (letters, digits, _)")
-    return value
-
-
-SqlName = Annotated[str, AfterValidator(_sql_name)]
 
 
 class DatabaseTableConfig(_Strict):

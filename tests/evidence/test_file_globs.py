@@ -8,12 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor.evidence.sources import repo_files
-from tests.evidence.builders import Bundle
-
-
-def only_check(verdict):
-    (check,) = verdict.checks
-    return check
+from tests.evidence.builders import Bundle, only_check
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.evidence.builders import Bundle
+from tests.evidence.builders import Bundle, only_check
 
 RUNTIME = """\
 apiVersion: v1
@@ -41,11 +41,6 @@ spec:
           image: proxy:1
 """
 URL = "http://llm-connect.activity-core.svc.cluster.local:8080"
-
-
-def only_check(verdict):
-    (check,) = verdict.checks
-    return check
 
 
 @pytest.fixture

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.evidence.builders import Bundle
+from tests.evidence.builders import Bundle, only_check
 
 MESSAGE_ID = "6a098e1e-65de-4309-ab4a-446aba2f3587"
-
-
-def only_check(verdict):
-    (check,) = verdict.checks
-    return check
 
 
 def messages(bundle: Bundle, *records: dict | str) -> None:

@@ -42,7 +42,9 @@ class RepoPathArgs(CheckArgs):
     globs: ClassVar[bool] = False
     """Whether ``path`` may be a glob (:mod:`auditor.evidence.repo_paths`)."""
 
-    path: str = Field(min_length=1, description="Path relative to the repo root, e.g. docs/runbook.md; where a check says so, a glob (src/**/*.py).")
+    path: str = Field(
+        min_length=1, description="Path relative to the repo root, e.g. docs/runbook.md; where a check says so, a glob (src/**/*.py)."
+    )
 
     @field_validator("path")
     @classmethod

@@ -120,7 +120,8 @@ def _judge_object(args: ManifestArgs, ctx: CheckContext, item: Found, what: str)
     if args.container is None:
         plain = [entry for entry in containers if entry.field == "containers"]
         if len(plain) != 1:
-            return ctx.result("unknown", f"{what} has {len(plain)} containers; name one with 'container'", evidence, [f"'container' for {what}"])
+            detail = f"{what} has {len(plain)} containers; name one with 'container'"
+            return ctx.result("unknown", detail, evidence, [f"'container' for {what}"])
         chosen = plain
     else:
         chosen = [entry for entry in containers if entry.value.get("name") == args.container]
@@ -132,8 +133,10 @@ def _judge_object(args: ManifestArgs, ctx: CheckContext, item: Found, what: str)
         return ctx.result("unknown", f"{what} has container {args.container} twice", evidence, [f"one {label}"])
     steps, container = chosen[0].steps, chosen[0].value
     evidence.append(item.ref(label, *steps, "name"))
-    problems, unknowns = [], []
-    env = container.get("env") if isinstance(container.get("env"), list) else []
+    problems: list[str] = []
+    unknowns: list[str] = []
+    listed = container.get("env")
+    env: list[Any] = listed if isinstance(listed, list) else []
     for variable, wanted in (args.env or {}).items():
         entries = [(index, entry) for index, entry in enumerate(env) if isinstance(entry, dict) and entry.get("name") == variable]
         if len(entries) > 1:

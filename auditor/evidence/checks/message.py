@@ -16,6 +16,7 @@ the id is recorded twice (which one is the message cannot be told).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import Field
 
@@ -43,7 +44,8 @@ def judge(args: MessageArgs, ctx: CheckContext) -> CheckResult:
     if len(copies) > 1:
         places = ", ".join(f"{ref.path}:{ref.line}" for ref in copies)
         return ctx.result("unknown", f"message {args.id} is recorded {len(copies)} times ({places})", copies, [f"one message {args.id}"])
-    where, params, wanted = "id = ?", [args.id], f"message {args.id}"
+    params: list[Any] = [args.id]
+    where, wanted = "id = ?", f"message {args.id}"
     if args.after is not None:
         where, wanted = f"{where} AND recorded_at >= ?", f"{wanted} recorded after {args.after}"
         params.append(day_after(args.after))

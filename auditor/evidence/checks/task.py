@@ -51,7 +51,9 @@ def sources(args: TaskArgs) -> tuple[str, ...]:
 
 def judge(args: TaskArgs, ctx: CheckContext) -> CheckResult:
     wanted = f"{args.id} with status {' or '.join(args.status)}"
-    found = ctx.rows("SELECT kind, status, path, line FROM workspace_tasks WHERE repo = ? AND id = ? ORDER BY path, line", [ctx.repo, args.id])
+    found = ctx.rows(
+        "SELECT kind, status, path, line FROM workspace_tasks WHERE repo = ? AND id = ? ORDER BY path, line", [ctx.repo, args.id]
+    )
     places = ", ".join(f"{path}:{line}" for _, _, path, line in found)
     if not found:
         return ctx.result("unknown", f"{args.id} is not in the workspace read", missing=[f"{wanted} (not in the workspace read)"])

@@ -129,3 +129,13 @@ class TestWhere:
         assert result.verdicts == []
         (finding,) = [finding for finding in result.findings if finding.code == "WP042"]
         assert (finding.line, finding.message) == (23, f"evidence block: {message}")
+
+
+def test_a_snapshot_keeps_the_whole_records_for_where(bundle: Bundle, judge, tmp_path) -> None:
+    bundle.append("state_hub/decisions.jsonl", {"id": "d2", "title": "credentials approved", "status": "accepted",
+                                                "environment": "production", "recorded_at": "2026-06-19T10:00:00Z"})
+    block = "decision: {id: d2, where: {environment: production}}"
+    snapshot = tmp_path / "evidence.duckdb"
+    assert judge.verdict(block, today="2026-06-21", snapshot=snapshot).verdict == "ready"
+    again = judge.verdict(block, today="2026-06-21", evidence=None, from_snapshot=snapshot)
+    assert (again.verdict, only_check(again).evidence[0].line) == ("ready", 1)

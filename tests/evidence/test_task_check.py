@@ -109,3 +109,14 @@ def test_the_check_command_sees_the_whole_workspace(tmp_path: Path) -> None:
     checked = collect([str(tmp_path)], Config(), EvidenceOptions(today=dt.date(2026, 6, 21)))
     (verdict,) = checked.verdicts
     assert verdict.checks[0].result == "pass"
+
+
+def test_a_snapshot_keeps_the_statuses_it_was_judged_on(tmp_path: Path, bundle: Bundle) -> None:
+    workplan = make_workplan(tmp_path, "task: {id: ACTIVITY-WP-0010, status: active}")
+    other = tmp_path / "ACTIVITY-WP-0010-other.md"
+    other.write_text(OTHER.format(status="active"), encoding="utf-8")
+    snapshot = tmp_path / "evidence.duckdb"
+    workspace = [workplan.summary(), read_workplan(other).summary()]
+    first = audit([workplan], evidence_dirs={REPO: bundle.root}, today=dt.date(2026, 6, 21), workspace=workspace, snapshot=snapshot)
+    again = audit([workplan], evidence_dirs={}, today=dt.date(2026, 6, 21), from_snapshot=snapshot)
+    assert [verdict.verdict for verdict in (*first.verdicts, *again.verdicts)] == ["ready", "ready"]

@@ -68,10 +68,10 @@ def may_hold(pattern: str, directory: str) -> bool:
     if ".git" in parts:
         return False
     for index, part in enumerate(parts):
+        if index < len(wanted) and wanted[index] == "**":
+            return True
         if index >= len(wanted) - 1:
             return False
-        if wanted[index] == "**":
-            return True
         if re.fullmatch(_segment(wanted[index]), part) is None:
             return False
     return True

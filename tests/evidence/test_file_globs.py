@@ -41,6 +41,11 @@ class TestFileContainsGlob:
         _, check = judged(judge, "file_contains: {path: 'src/**/rest.py', pattern: 'review_required'}", checkout)
         assert (check.result, check.missing) == ("fail", ["a line matching /review_required/ in src/**/rest.py"])
 
+    @pytest.mark.parametrize("path", ["src/**", "**", "src/*/sinks/null.py", "src/activity_core/*/*.py", "**/null.py"])
+    def test_the_walk_reaches_every_file_the_glob_names(self, bundle: Bundle, judge, checkout: Path, path: str) -> None:
+        _, check = judged(judge, f"file_contains: {{path: '{path}', text: kept in the report}}", checkout)
+        assert check.detail == "src/activity_core/sinks/null.py:2 holds 'kept in the report'"
+
     def test_a_glob_matching_nothing_fails(self, bundle: Bundle, judge, checkout: Path) -> None:
         _, check = judged(judge, "file_contains: {path: 'lib/**/*.py', text: x}", checkout)
         assert (check.result, check.detail) == ("fail", "no file matches lib/**/*.py")

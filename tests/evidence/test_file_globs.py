@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.evidence.sources import repo_files
 from tests.evidence.builders import Bundle, only_check
@@ -142,3 +144,29 @@ def test_glob_meaning(pattern: str, path: str, expected: bool) -> None:
     from auditor.evidence.repo_paths import matches
 
     assert matches(pattern, path) is expected
+
+
+SEGMENTS = st.sampled_from(["src", "a", "b.py", "*", "**", "*.py", "?", "[ab]", "[!a]*", ".hidden", "x*y"])
+
+
+@pytest.fixture(scope="module")
+def glob_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("glob-tree")
+    for relative in ("src/a/b.py", "src/b.py", "a/b.py", "a/a/a", "b.py", ".hidden/b.py", "src/.hidden", "xay/b.py",
+                     "src/a/c/d.py", "c/src/b.py", ".git/b.py"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text("x\n")
+    return root
+
+
+@settings(max_examples=200, deadline=None)
+@given(pattern=st.lists(SEGMENTS, min_size=1, max_size=4).map("/".join))
+def test_the_walk_finds_exactly_the_files_the_glob_matches(glob_tree: Path, pattern: str) -> None:
+    """Pruning the walk never hides a file: what it finds is every file of the tree that matches."""
+    from auditor.evidence.repo_paths import matches
+    from auditor.evidence.sources.base import SourceReport
+
+    every = {path.relative_to(glob_tree).as_posix() for path in glob_tree.rglob("*") if path.is_file()}
+    report = SourceReport("ok", str(glob_tree))
+    assert set(repo_files._expand(glob_tree, pattern, report)) == {path for path in every if matches(pattern, path)}
+    assert report.problems == []

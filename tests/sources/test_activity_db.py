@@ -188,3 +188,14 @@ def test_the_connection_is_read_only(database: Postgres) -> None:
     with psycopg.connect(database.dsn(), options="-c default_transaction_read_only=on") as connection:
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             connection.execute("DELETE FROM activity.activity_runs")
+
+
+def test_a_query_over_the_statement_timeout_is_unknown(database: Postgres, tmp_path: Path) -> None:
+    database.execute(
+        "CREATE VIEW activity.slow_spawn_log AS SELECT * FROM activity.task_spawn_log WHERE (SELECT true FROM pg_sleep(5))",
+        "GRANT SELECT ON activity.slow_spawn_log TO auditor",
+    )
+    settings = config(statement_timeout=0.2, task_spawn_log={"table": "slow_spawn_log", "columns": {"sink": "sink_type"}})
+    result = judged(tmp_path, SPAWN, settings)
+    assert result.verdicts[0].verdict == "unknown"
+    assert "canceling statement due to statement timeout" in cause(result)

@@ -60,7 +60,7 @@ class TestMessage:
         check = only_check(verdict)
         assert verdict.verdict == "unknown" and check.result == "unknown"
         path = bundle.root / "state_hub/messages.jsonl"
-        assert check.detail == f"message {MESSAGE_ID} is recorded 2 times ({path}:1, {path}:2)"
+        assert check.detail == f"record {MESSAGE_ID} is recorded more than once in state_hub.messages ({path}:1, {path}:2)"
 
     def test_no_messages_file_is_unknown(self, bundle: Bundle, judge) -> None:
         assert judge.verdict(f"message: {{id: {MESSAGE_ID}}}", today="2026-06-21").verdict == "unknown"
@@ -93,6 +93,27 @@ class TestWhere:
         self.decisions(bundle)
         check = only_check(judge.verdict(block, today="2026-06-21"))
         assert (check.result, [ref.line for ref in check.evidence]) == (result, lines)
+
+    def test_a_decision_recorded_twice_with_other_fields_is_unknown_never_ready(self, bundle: Bundle, judge) -> None:
+        self.decisions(bundle)
+        bundle.append("state_hub/decisions.jsonl", {"id": "d2", "title": "issue-core endpoint and credentials approved",
+                                                    "status": "rejected", "environment": "production",
+                                                    "recorded_at": "2026-06-20T10:00:00Z"})
+        for block in ("decision: {id: d2, status: accepted, where: {environment: production}}",
+                      "decision: {title_contains: credentials approved, where: {environment: production}}"):
+            verdict = judge.verdict(block, today="2026-06-21")
+            assert verdict.verdict == "unknown", block
+            assert [ref.line for ref in only_check(verdict).evidence] == [2, 4]
+        # a copy that matches nothing the check asks for does not matter
+        assert judge.verdict("decision: {id: d1, where: {environment: staging}}", today="2026-06-21").verdict == "ready"
+
+    def test_feedback_and_progress_recorded_twice_are_unknown(self, bundle: Bundle, judge) -> None:
+        record = {"id": "f1", "kind": "calibration", "recorded_at": "2026-06-20T09:00:00Z"}
+        bundle.append("state_hub/feedback.jsonl", record, {**record, "kind": "tone"})
+        assert judge.verdict("feedback: {kind: calibration, after: 2026-06-19}", today="2026-06-21").verdict == "unknown"
+        bundle.progress("2026-06-19")
+        bundle.progress("2026-06-19")
+        assert judge.verdict("progress: {key: daily_triage, on: 2026-06-19}", today="2026-06-21").verdict == "unknown"
 
     def test_what_is_missing_names_the_fields(self, bundle: Bundle, judge) -> None:
         self.decisions(bundle)

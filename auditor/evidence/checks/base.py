@@ -131,6 +131,19 @@ class CheckContext:
     def result(self, result: Result, detail: str, evidence: Sequence[EvidenceRef] = (), missing: Sequence[str] = ()) -> CheckResult:
         return CheckResult(kind=self.kind, line=self.line, result=result, detail=detail, evidence=list(evidence), missing=list(missing))
 
+    def found_records(self, source: str, table: str, where: str, params: list[Any], wanted: str) -> CheckResult:
+        """:meth:`found` over the records of ``table`` that match ``where``, except that a match
+        whose ``id`` is recorded more than once is unknown: which copy holds cannot be told."""
+        evidence = self.refs(source, table, where, params)
+        ids = sorted({ref.reference for ref in evidence})
+        repeated = f"id IN (SELECT id FROM {table} WHERE repo = ? AND list_contains(?, id) GROUP BY id HAVING count(*) > 1)"
+        copies = self.refs(source, table, repeated, [self.repo, ids]) if ids else []
+        if copies:
+            places = ", ".join(f"{ref.path}:{ref.line}" for ref in copies)
+            detail = f"record {copies[0].reference} is recorded more than once in {source} ({places})"
+            return self.result("unknown", detail, copies, [f"{wanted}, each record once"])
+        return self.found(evidence, wanted)
+
     def found(self, evidence: list[EvidenceRef], wanted: str) -> CheckResult:
         """Pass when ``evidence`` is not empty; otherwise ``wanted`` is what is missing."""
         if evidence:

@@ -46,4 +46,4 @@ def judge(args: DecisionArgs, ctx: CheckContext) -> CheckResult:
         where, wanted = f"{where} AND status = ?", f"{wanted} with status {args.status}"
         params.append(args.status)
     where, params, wanted = args.restrict(where, params, wanted)
-    return ctx.found(ctx.refs("state_hub.decisions", "decisions", where, params), wanted)
+    return ctx.found_records("state_hub.decisions", "decisions", where, params, wanted)

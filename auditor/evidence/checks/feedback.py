@@ -38,4 +38,4 @@ def judge(args: FeedbackArgs, ctx: CheckContext) -> CheckResult:
     where, params, wanted = args.restrict(
         "kind = ? AND recorded_at >= ?", [args.kind, day_after(args.after)], f"{args.kind} feedback recorded after {args.after}"
     )
-    return ctx.found(ctx.refs("state_hub.feedback", "feedback", where, params), wanted)
+    return ctx.found_records("state_hub.feedback", "feedback", where, params, wanted)

@@ -40,10 +40,6 @@ def sources(args: MessageArgs) -> tuple[str, ...]:
 
 
 def judge(args: MessageArgs, ctx: CheckContext) -> CheckResult:
-    copies = ctx.refs("state_hub.messages", "messages", "id = ?", [args.id])
-    if len(copies) > 1:
-        places = ", ".join(f"{ref.path}:{ref.line}" for ref in copies)
-        return ctx.result("unknown", f"message {args.id} is recorded {len(copies)} times ({places})", copies, [f"one message {args.id}"])
     params: list[Any] = [args.id]
     where, wanted = "id = ?", f"message {args.id}"
     if args.after is not None:
@@ -53,4 +49,4 @@ def judge(args: MessageArgs, ctx: CheckContext) -> CheckResult:
         where, wanted = f"{where} AND contains(lower(concat_ws(' ', subject, body)), lower(?))", f"{wanted} saying '{args.contains}'"
         params.append(args.contains)
     where, params, wanted = args.restrict(where, params, wanted)
-    return ctx.found(ctx.refs("state_hub.messages", "messages", where, params), wanted)
+    return ctx.found_records("state_hub.messages", "messages", where, params, wanted)

@@ -41,4 +41,4 @@ def judge(args: ProgressArgs, ctx: CheckContext) -> CheckResult:
     where, params, wanted = args.restrict(
         f"key = ? AND for_date {comparison} ? AND status <> 'failed'", [args.key, day], f"{args.key} progress {words} {day}"
     )
-    return ctx.found(ctx.refs("state_hub.progress", "progress", where, params), wanted)
+    return ctx.found_records("state_hub.progress", "progress", where, params, wanted)

@@ -183,6 +183,7 @@ def explain(
         return command.run(
             task_id,
             workplans=checked.with_evidence,
+            workspace=checked.workplans,
             evidence_dirs=evidence_dirs(checked.targets, checked.workplans, evidence),
             today=_day(today) or dt.date.today(),
             console=_stdout(),

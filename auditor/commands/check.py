@@ -84,6 +84,7 @@ def _judge_evidence(checked: Checked, options: EvidenceOptions, config: Config, 
             strict=options.strict,
             progress=progress,
             config=config,
+            workspace=checked.workplans,
         )
     checked.findings += result.findings
     checked.verdicts = result.verdicts

@@ -30,12 +30,17 @@ class CheckReport(BaseModel):
     verdicts: list[SerializeAsAny[Verdict]] = Field(default_factory=list)
     """Evidence verdicts (see docs/evidence.md)."""
     summary: Counts
+    fail_on: Severity | None = Field(default=Severity.error, exclude=True)
+    """The lowest severity that fails the run (``--fail-on``; None for ``never``); formats
+    that mark findings as failures read it."""
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, by_alias=True)
 
 
-def build_report(workplans: list[WorkplanSummary], findings: list[Finding], verdicts: list[Verdict]) -> CheckReport:
+def build_report(
+    workplans: list[WorkplanSummary], findings: list[Finding], verdicts: list[Verdict], fail_on: Severity | None = Severity.error
+) -> CheckReport:
     ordered = sorted(findings, key=Finding.sort_key)
     severities = {severity.name: 0 for severity in sorted(Severity, reverse=True)}
     for finding in ordered:
@@ -53,4 +58,5 @@ def build_report(workplans: list[WorkplanSummary], findings: list[Finding], verd
             findings=severities,
             verdicts=verdict_counts,
         ),
+        fail_on=fail_on,
     )

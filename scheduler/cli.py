@@ -132,7 +132,13 @@ def _temporal_command(name: str, summary: str) -> None:
         namespace: NamespaceOption = "default",
         task_queue: TaskQueueOption = "scheduler",
     ) -> None:
-        module = importlib.import_module(f"scheduler.commands.temporal_{name}")
+        try:
+            module = importlib.import_module(f"scheduler.commands.temporal_{name}")
+        except ModuleNotFoundError as missing:
+            if missing.name != "temporalio" and not (missing.name or "").startswith("temporalio."):
+                raise
+            print_error("the Temporal SDK is not installed: pip install 'workplan-auditor[temporal]'")
+            raise typer.Exit(2) from None
         run: Callable[[Path, str, str, str], int] = getattr(module, f"temporal_{name}")
         _exit_with(lambda: run(config, address, namespace, task_queue))
 

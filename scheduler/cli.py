@@ -134,13 +134,13 @@ def _temporal_command(name: str, summary: str) -> None:
     ) -> None:
         try:
             module = importlib.import_module(f"scheduler.commands.temporal_{name}")
+            run: Callable[[Path, str, str, str], int] = getattr(module, f"temporal_{name}")
+            _exit_with(lambda: run(config, address, namespace, task_queue))
         except ModuleNotFoundError as missing:
-            if missing.name != "temporalio" and not (missing.name or "").startswith("temporalio."):
+            if (missing.name or "").partition(".")[0] != "temporalio":
                 raise
             print_error("the Temporal SDK is not installed: pip install 'workplan-auditor[temporal]'")
             raise typer.Exit(2) from None
-        run: Callable[[Path, str, str, str], int] = getattr(module, f"temporal_{name}")
-        _exit_with(lambda: run(config, address, namespace, task_queue))
 
     command.__doc__ = summary
     temporal_app.command(name)(command)

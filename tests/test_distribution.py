@@ -105,7 +105,8 @@ def test_the_wheel_installs_and_checks_the_bundled_example_from_anywhere(tmp_pat
     assert "3 workplans, 11 tasks: 0 errors" in checked.stdout and "ACTIVITY-WP-0009-T01 (wait): not_ready" in checked.stdout
     assert run(venv / "bin" / "scheduler", "--version", cwd=elsewhere).returncode == 0
     assert run(venv / "bin" / "python", "-c", "import temporalio").returncode == 1
-    missing = run(venv / "bin" / "scheduler", "temporal", "apply", cwd=elsewhere)
+    assert run(venv / "bin" / "scheduler", "init", cwd=elsewhere).returncode == 0
+    missing = run(venv / "bin" / "scheduler", "temporal", "apply", "--address", "127.0.0.1:1", cwd=elsewhere)
     assert missing.returncode == 2 and "pip install 'workplan-auditor[temporal]'" in missing.stderr and "Traceback" not in missing.stderr
 
 

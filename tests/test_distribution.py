@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.cli.test_check_cli import GOOD
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 RECIPES = ROOT / "docs" / "ci"
-GOOD = (ROOT / "tests" / "report" / "conftest.py").read_text(encoding="utf-8").split('GOOD = """', 1)[1].split('"""', 1)[0]
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.invalid", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 

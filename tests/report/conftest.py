@@ -10,25 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from tests.cli.test_check_cli import GOOD
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = """---
-id: DEMO-WP-0001
-type: workplan
-title: "Demo"
-repo: demo
-status: active
-created: "2026-06-01"
-updated: "2026-06-02"
----
-# DEMO-WP-0001 - Demo
-## First
-```task
-id: DEMO-WP-0001-T01
-status: todo
-priority: low
-```
-"""
 ODD_STATUS = '"::error file=x::100%, <b>|pipe|</b>\\nnext line"'
 """A task status that is a workflow command, HTML, a table cell break and a newline."""
 
@@ -64,7 +48,3 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     return tmp_path
-
-
-WORKSPACES = {"bundled": "activity-core", "planted": "planted"}
-"""Targets, run from the parent of the planted workspace."""

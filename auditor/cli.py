@@ -84,7 +84,7 @@ def check(
     config: ConfigOption = None,
     formats: Annotated[
         Optional[list[str]],
-        typer.Option("--format", help="Report format, repeatable: NAME (to --output or stdout) or NAME=FILE. Names: text, json, github, sarif, junit, gitlab, markdown."),
+        typer.Option("--format", help="Report format, repeatable: NAME (to --output, else stdout) or NAME=FILE; docs/output.md lists them."),
     ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the format given without =FILE to this file.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")] = FailOn.error,

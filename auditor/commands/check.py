@@ -140,6 +140,10 @@ def run(
     is a :class:`ConfigError` naming it, after the others were written."""
     checked = collect(targets, config, evidence or EvidenceOptions(), status)
     report = build_report(checked.workplans, checked.findings, checked.verdicts, FAIL_ON[fail_on])
+    inputs = {Path(workplan.path).resolve() for workplan in checked.workplans}
+    for destination in outputs:
+        if destination.path is not None and destination.path.resolve() in inputs:
+            raise ConfigError(f"--format {destination.format}={destination.path}: that is a workplan being checked; not overwritten")
     failures = [problem for destination in outputs if (problem := write_output(report, destination, console))]
     if failures:
         raise ConfigError("; ".join(failures))

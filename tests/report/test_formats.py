@@ -263,6 +263,16 @@ def test_an_unwritable_output_is_exit_two_after_the_others_are_written(in_tmp: P
     assert (in_tmp / "junit.xml").is_file() and (in_tmp / "out").is_file()
 
 
+def test_an_output_never_overwrites_a_workplan_being_checked(in_tmp: Path, defects: Path) -> None:
+    workplan = defects / "DEMO-WP-0001-clean.md"
+    before = workplan.read_bytes()
+    result = subprocess.run([sys.executable, "-m", "auditor", "check", "planted", "--format", "text", "--format", f"json={workplan}"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "is a workplan being checked; not overwritten" in result.stderr
+    assert workplan.read_bytes() == before
+
+
 def test_a_fifo_output_is_written_through(in_tmp: Path, defects: Path) -> None:
     fifo = in_tmp / "pipe"
     os.mkfifo(fifo)

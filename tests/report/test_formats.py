@@ -24,9 +24,10 @@ CASES = {
 }
 SARIF_SCHEMA_PLACES = [
     os.environ.get("AUDITOR_SARIF_SCHEMA", ""),
-    "/work/shared/schemas/sarif-schema-2.1.0.json",
     str(ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"),
 ]
+"""Where the official schema (oasis-tcs/sarif-spec, sarif-2.1/schema/sarif-schema-2.1.0.json)
+is looked for: it is not part of this repository."""
 
 
 @pytest.fixture(params=sorted(CASES))

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import io
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
@@ -19,11 +17,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from auditor.act.files import replace_file
+from auditor import version
 from auditor.config import ConfigError, load_config
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     help="Check workplans for consistency and judge their evidence.",
     pretty_exceptions_enable=False,
@@ -32,10 +29,17 @@ app = typer.Typer(
 EXIT_USAGE = 2
 
 
-class OutputFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-    html = "html"
+def _print_version(requested: bool) -> None:
+    if requested:
+        typer.echo(f"auditor (workplan-auditor) {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Check workplans for consistency and judge their evidence."""
 
 
 class FailOn(str, enum.Enum):
@@ -50,22 +54,6 @@ ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config f
 TodayOption = Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="The audit's today (default: now).")]
 EvidenceOption = Annotated[Optional[Path], typer.Option("--evidence", help="Evidence bundle directory for the targets.")]
 FromSnapshotOption = Annotated[Optional[Path], typer.Option("--from-snapshot", help="Judge from a kept evidence database.")]
-
-
-@contextmanager
-def _report_console(output: Path | None) -> Iterator[Console]:
-    """Stdout (colour only on a terminal), or a plain file when ``--output`` is given (its
-    directory is created; the file is replaced whole once the report is complete)."""
-    if output is None:
-        yield _stdout()
-        return
-    buffer = io.StringIO()
-    yield Console(file=buffer, soft_wrap=True, emoji=False, no_color=True, force_terminal=False, width=10_000)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(output, buffer.getvalue().encode("utf-8"))  # a reader never sees half a report
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def _fail(message: str) -> NoReturn:
@@ -94,8 +82,11 @@ def _day(today: dt.datetime | None) -> dt.date | None:
 def check(
     targets: TargetsArgument = None,
     config: ConfigOption = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    formats: Annotated[
+        Optional[list[str]],
+        typer.Option("--format", help="Report format, repeatable: NAME (to --output, else stdout) or NAME=FILE; docs/output.md lists them."),
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the format given without =FILE to this file.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")] = FailOn.error,
     evidence: EvidenceOption = None,
     today: TodayOption = None,
@@ -107,20 +98,20 @@ def check(
     from auditor.commands import check as command
 
     def run() -> int:
+        outputs = command.destinations(formats or [], output)
         settings = load_config(config)
         options = command.EvidenceOptions(
             evidence_dir=evidence, today=_day(today), snapshot=snapshot, from_snapshot=from_snapshot, strict=strict_evidence
         )
-        with _report_console(output) as console:
-            return command.run(
-                targets or [],
-                config=settings,
-                output_format=output_format.value,
-                fail_on=fail_on.value,
-                console=console,
-                status=Console(stderr=True),
-                evidence=options,
-            )
+        return command.run(
+            targets or [],
+            config=settings,
+            outputs=outputs,
+            fail_on=fail_on.value,
+            console=_stdout(),
+            status=Console(stderr=True),
+            evidence=options,
+        )
 
     _exit_with(run)
 
@@ -195,11 +186,23 @@ def explain(
 
 
 @app.command()
-def schema(name: Annotated[str, typer.Argument(help="evidence | report")]) -> None:
-    """Print a JSON Schema: 'evidence' (evidence blocks) or 'report' (the JSON report)."""
+def schema(name: Annotated[str, typer.Argument(help="task | evidence | frontmatter | config | report")]) -> None:
+    """Print a JSON Schema: 'task', 'evidence' and 'frontmatter' (workplan blocks), 'config'
+    (auditor.toml) or 'report' (the JSON report). schemas/ holds each."""
     from auditor.commands import schema as command
 
     raise typer.Exit(command.run(name, _stdout()))
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write it.")] = Path("auditor.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a commented starter auditor.toml. Exit 0 written, 2 not written."""
+    from auditor.commands import init as command
+
+    _exit_with(lambda: command.run(path, force=force, console=_stdout()))
 
 
 @app.command("rules")

@@ -22,6 +22,8 @@ from auditor.model import Finding, Workplan, WorkplanSummary
 from auditor.parse.workplan import read_workplan
 
 BUNDLED_WORKSPACES = Path(__file__).resolve().parent.parent / "workplans"
+DEFAULT_WORKPLAN_DIR = "workplans"
+"""Checked when no target is given and no repo is configured."""
 PARALLEL_THRESHOLD = 200
 """Below this many files, starting worker processes costs more than it saves."""
 
@@ -47,9 +49,14 @@ class Target:
 def resolve_targets(targets: list[str], config: Config) -> list[Target]:
     """Expand targets; an unknown target is a :class:`ConfigError` (exit 2)."""
     if not targets:
-        if not config.repos:
-            raise ConfigError("no target given and no [repos.NAME] in auditor.toml; name a repo, directory or file")
-        targets = list(config.repos)
+        if config.repos:
+            targets = list(config.repos)
+        elif Path(DEFAULT_WORKPLAN_DIR).is_dir():
+            targets = ["."]  # the checkout in the working directory, its workplans in ./workplans
+        else:
+            raise ConfigError(
+                f"no target given and no [repos.NAME] in auditor.toml, nor a ./{DEFAULT_WORKPLAN_DIR} directory; name a repo, directory or file"
+            )
     return [_resolve(target, config) for target in targets]
 
 

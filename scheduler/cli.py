@@ -17,7 +17,6 @@ from scheduler.config import DEFAULT_CONFIG_PATH, ConfigError
 from scheduler.output import print_error
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     # Locals could hold a sink token: never show them, even for an unexpected error.
     pretty_exceptions_show_locals=False,
@@ -145,9 +144,15 @@ def _temporal_command(name: str, summary: str) -> None:
         namespace: NamespaceOption = "default",
         task_queue: TaskQueueOption = "scheduler",
     ) -> None:
-        module = importlib.import_module(f"scheduler.commands.temporal_{name}")
-        run: Callable[[Path, str, str, str], int] = getattr(module, f"temporal_{name}")
-        _exit_with(lambda: run(config, address, namespace, task_queue))
+        try:
+            module = importlib.import_module(f"scheduler.commands.temporal_{name}")
+            run: Callable[[Path, str, str, str], int] = getattr(module, f"temporal_{name}")
+            _exit_with(lambda: run(config, address, namespace, task_queue))
+        except ModuleNotFoundError as missing:
+            if (missing.name or "").partition(".")[0] != "temporalio":
+                raise
+            print_error("the Temporal SDK is not installed: pip install 'workplan-auditor[temporal]'")
+            raise typer.Exit(2) from None
 
     command.__doc__ = summary
     temporal_app.command(name)(command)
@@ -155,6 +160,40 @@ def _temporal_command(name: str, summary: str) -> None:
 
 _temporal_command("apply", "Create or update one Temporal Schedule per activity.")
 _temporal_command("worker", "Run a worker that executes the activities' commands for Temporal Schedules.")
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write it.")] = DEFAULT_CONFIG_PATH,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a commented starter scheduler.toml. Exit 0 written, 2 not written."""
+    from scheduler.commands.init import init as command
+
+    _exit_with(lambda: command(path, force))
+
+
+@app.command()
+def schema(name: Annotated[str, typer.Argument(help="config")]) -> None:
+    """Print the JSON Schema of scheduler.toml ('config'); schemas/ holds it."""
+    from scheduler.commands.schema import schema as command
+
+    _exit_with(lambda: command(name))
+
+
+def _print_version(requested: bool) -> None:
+    if requested:
+        from auditor import version
+
+        typer.echo(f"scheduler (workplan-auditor) {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Run activities on cron schedules and record them with Temporal-style history."""
 
 
 def main() -> None:

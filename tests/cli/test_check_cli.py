@@ -97,7 +97,7 @@ def test_json_report_envelope(runner: CliRunner, tmp_path: Path) -> None:
         (["check", "x"], "[repos.demo\npath = 1", "invalid TOML"),
         (["check", "x"], "[rules.WP021]\nseverity = 'loud'\n", "rules.WP021.severity"),
         (["check", "x"], "[repos.demo]\nwhere = 'x'\n", "repos.demo.path: Field required"),
-        (["check", "--format", "xml", "x"], None, "Invalid value"),
+        (["check", "--format", "xml", "x"], None, "--format xml: unknown format 'xml' (known: text, json, github"),
     ],
 )
 def test_usage_and_config_errors_exit_two_without_traceback(

@@ -40,7 +40,10 @@ ORDER BY log.path, log.line
 
 class SpawnArgs(CheckArgs):
     definition: str = Field(min_length=1, description="Activity definition name.")
-    sink: Literal["null", "issue_core_rest"] = Field(description="The sink; YAML null means the null sink.")
+    sink: Literal["null", "issue_core_rest"] = Field(
+        description="The sink; YAML null means the null sink.",
+        json_schema_extra={"type": ["string", "null"], "enum": ["null", "issue_core_rest", None]},  # as _yaml_null reads it
+    )
     count: int | None = Field(default=None, ge=1, description="Exactly this many tasks.")
     min: int | None = Field(default=None, ge=1, description="At least this many tasks (default 1).")
     refs_resolve: bool = Field(default=False, description="Every external_ref exists in issue-core.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib.util
 import os
 import re
 from typing import TYPE_CHECKING
@@ -59,6 +60,9 @@ class LiveTemporalSource:
         api_key = os.environ.get(settings.api_key_env, "") if settings.api_key_env else None
         if api_key == "":
             report.fail(f"environment variable {settings.api_key_env} (the API key) is not set")
+            return report
+        if importlib.util.find_spec("temporalio") is None:
+            report.fail("the Temporal SDK is not installed: pip install 'workplan-auditor[temporal]'")
             return report
         try:
             documents = asyncio.run(_fetch(settings, api_key, queries))

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Self
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, TypeAdapter, field_validator, model_validator
@@ -47,10 +47,13 @@ from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.checks.note import DATE_PLACEHOLDER
 from auditor.evidence.model import RunsResult, Slot, Streak
 
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
+
 KIND = "consecutive_runs"
 
 Requirement = Literal["history", "run_row", "progress", "note"]
-SOURCE_OF: dict[str, str] = {
+SOURCE_OF: dict[Requirement, SourceName] = {
     "history": "temporal",
     "run_row": "activity_runs",
     "progress": "state_hub.progress",
@@ -196,7 +199,7 @@ class ConsecutiveRunsArgs(CheckArgs):
 ARGS = ConsecutiveRunsArgs
 
 
-def sources(args: ConsecutiveRunsArgs) -> tuple[str, ...]:
+def sources(args: ConsecutiveRunsArgs) -> tuple[SourceName, ...]:
     return tuple(SOURCE_OF[requirement] for requirement in args.require)
 
 

@@ -12,10 +12,15 @@ case).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.model import CheckResult
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "decision"
 
@@ -30,7 +35,7 @@ class DecisionArgs(CheckArgs):
 ARGS = DecisionArgs
 
 
-def sources(args: DecisionArgs) -> tuple[str, ...]:
+def sources(args: DecisionArgs) -> tuple[SourceName, ...]:
     return ("state_hub.decisions",)
 
 

@@ -12,11 +12,15 @@ Passes when ``state_hub/feedback.jsonl`` holds a record of that kind recorded af
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext, day_after
 from auditor.evidence.model import CheckResult
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "feedback"
 
@@ -29,7 +33,7 @@ class FeedbackArgs(CheckArgs):
 ARGS = FeedbackArgs
 
 
-def sources(args: FeedbackArgs) -> tuple[str, ...]:
+def sources(args: FeedbackArgs) -> tuple[SourceName, ...]:
     return ("state_hub.feedback",)
 
 

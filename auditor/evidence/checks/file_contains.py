@@ -12,10 +12,15 @@ Example::
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
 from pydantic import Field, field_validator
 
 from auditor.evidence.checks.base import CheckContext, RepoPathArgs
 from auditor.evidence.model import CheckResult, EvidenceRef
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "file_contains"
 
@@ -39,7 +44,7 @@ class FileContainsArgs(RepoPathArgs):
 ARGS = FileContainsArgs
 
 
-def sources(args: FileContainsArgs) -> tuple[str, ...]:
+def sources(args: FileContainsArgs) -> tuple[SourceName, ...]:
     return ("repo_files",)
 
 

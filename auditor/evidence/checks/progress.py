@@ -13,10 +13,15 @@ Passes when ``state_hub/progress.jsonl`` holds a record with that key, ``for_dat
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.model import CheckResult
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "progress"
 
@@ -31,7 +36,7 @@ class ProgressArgs(CheckArgs):
 ARGS = ProgressArgs
 
 
-def sources(args: ProgressArgs) -> tuple[str, ...]:
+def sources(args: ProgressArgs) -> tuple[SourceName, ...]:
     return ("state_hub.progress",)
 
 

@@ -38,6 +38,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from auditor.model import Severity
 from auditor.parse.workplan import DEFAULT_MAX_FILE_BYTES
+from common.validation import describe_all
 
 CONFIG_FILE_NAME = "auditor.toml"
 
@@ -111,7 +112,7 @@ class HttpServiceConfig(_Strict):
     url: str = Field(description="Base URL; each endpoint path is appended to it.")
     token_env: EnvName | None = Field(default=None, description="Environment variable holding the bearer token.")
     timeout: float = Field(default=10.0, gt=0, description="Seconds to connect, and to wait for each read.")
-    retries: int = Field(default=3, ge=0, le=10, description="Retries after a 5xx answer, a timeout or a connection error.")
+    retries: int = Field(default=3, ge=0, le=10, description="Retries after a 5xx or 429 answer, a timeout or a connection error.")
     backoff: float = Field(default=0.5, ge=0, le=60, description="Seconds before the first retry; doubled before each next one.")
     page_size: int = Field(default=100, ge=1, le=10_000, description="The `limit` asked of a listing endpoint.")
 
@@ -288,7 +289,7 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {describe_validation_error(exc)}") from None
+        raise ConfigError(f"{path}: {'; '.join(describe_all(exc))}") from None
     base = path.resolve().parent
     for repo in config.repos.values():
         repo.path = (base / repo.path).resolve()
@@ -296,12 +297,3 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
             repo.evidence = (base / repo.evidence).resolve()
     config.source_path = path
     return config
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """One line per problem, each naming its key: ``repos.core.path: Field required``."""
-    problems = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        problems.append(f"{where}: {error['msg']}")
-    return "; ".join(problems)

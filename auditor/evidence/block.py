@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from auditor.evidence.checks import CHECKS
 from auditor.evidence.checks.combinators import COMBINATORS
 from auditor.parse import yamlsafe
+from common.validation import describe
 
 UNBLOCKS = "unblocks"
 
@@ -143,7 +144,7 @@ class _Reader:
             return [CheckNode(kind, line, args=module.ARGS.model_validate(self.named(value, path)))]
         except ValidationError as exc:
             for error in exc.errors():
-                self.error(f"{kind}: {_explain(error)}", (*path, *error["loc"]))
+                self.error(f"{kind}: {describe(error, argument=True)}", (*path, *error["loc"]))
             return []
 
     def named(self, arguments: dict[Any, Any], path: tuple[Any, ...]) -> dict[str, Any]:
@@ -172,16 +173,6 @@ class _Reader:
             self.error(f"{UNBLOCKS}: must be a list of task ids", (UNBLOCKS,))
             return ()
         return tuple(items)
-
-
-def _explain(error: dict[str, Any]) -> str:
-    field = ".".join(str(part) for part in error["loc"])
-    if error["type"] == "missing":
-        return f"'{field}' is missing"
-    if error["type"] == "extra_forbidden":
-        return f"unknown argument '{field}'"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"'{field}': {message}" if field else message
 
 
 def json_schema() -> dict[str, Any]:

@@ -45,7 +45,6 @@ CONFIG_FILE_NAME = "auditor.toml"
 WORKPLAN_STATUSES = ("draft", "planned", "active", "blocked", "done", "cancelled")
 TASK_STATUSES = ("todo", "in_progress", "wait", "blocked", "done", "cancelled")
 PRIORITIES = ("critical", "high", "medium", "low")
-OPEN_TASK_STATUSES = ("todo", "in_progress", "wait", "blocked")
 CLOSED_TASK_STATUSES = ("done", "cancelled")
 
 
@@ -235,8 +234,6 @@ class Config(_Strict):
     limits: Limits = Field(default_factory=Limits)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     """Workspace defaults; ``[repos.NAME.sources.X]`` keys win over ``[sources.X]`` for that repo."""
-    source_path: Path | None = None
-    """The file this configuration was read from, if any."""
 
     @model_validator(mode="before")
     @classmethod
@@ -272,7 +269,7 @@ def _merged(base: Any, override: Any) -> Any:
     return {**base, **{key: _merged(base.get(key), value) for key, value in override.items()}}
 
 
-def load_config(path: Path | None, *, required: bool = False) -> Config:
+def load_config(path: Path | None) -> Config:
     """Read ``path`` (or ``./auditor.toml`` when it exists); no file means the defaults."""
     if path is None:
         path = Path(CONFIG_FILE_NAME)
@@ -295,5 +292,4 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
         repo.path = (base / repo.path).resolve()
         if repo.evidence is not None:
             repo.evidence = (base / repo.evidence).resolve()
-    config.source_path = path
     return config

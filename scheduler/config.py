@@ -167,7 +167,8 @@ class ActivityConfig(_Strict):
 
     def backoff_before(self, attempt: int) -> timedelta:
         """Wait before `attempt` (2, 3, ...): retry_backoff, then doubling, as Temporal's RetryPolicy."""
-        return self.retry_backoff * (2 ** (attempt - 2))
+        wait: timedelta = self.retry_backoff * (2 ** (attempt - 2))
+        return wait
 
     def run_budget(self) -> timedelta:
         """Longest a run can legitimately take: every attempt timing out plus every backoff."""

@@ -76,7 +76,9 @@ def parse_block(text: str, fence_line: int) -> ParsedBlock:
         return ParsedBlock(None, (BlockError("evidence block must be a mapping of checks", fence_line),))
     # yamlsafe keeps the lines of top-level keys only; the node tree has every line. The text
     # already passed yamlsafe's alias-bomb guard, and composing does not expand aliases.
-    reader = _Reader(yaml.compose(text, Loader=yaml.CSafeLoader), text, first_line)
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    assert root is not None, "the text loaded as a non-empty mapping"
+    reader = _Reader(root, text, first_line)
     checks: list[CheckNode] = []
     unblocks: tuple[str, ...] = ()
     for key, value in loaded.value.items():
@@ -110,7 +112,7 @@ class _Reader:
 
     def node(self, path: tuple[Any, ...]) -> yaml.Node | None:
         """The value node at ``path``, or None when the YAML does not hold all of it."""
-        found, node, complete = self.walk(path)
+        _, node, complete = self.walk(path)
         return node if complete else None
 
     def walk(self, path: tuple[Any, ...]) -> tuple[yaml.Node, yaml.Node, bool]:
@@ -152,7 +154,7 @@ class _Reader:
         node = self.node(path)
         if not isinstance(node, yaml.MappingNode) or len(node.value) != len(arguments):
             return arguments
-        return {key.value: value for (key, _), value in zip(node.value, arguments.values())}
+        return {key.value: value for (key, _), value in zip(node.value, arguments.values(), strict=True)}
 
     def combined(self, name: str, value: Any, path: tuple[Any, ...]) -> list[CheckNode]:
         if not isinstance(value, list) or not value:

@@ -103,7 +103,7 @@ class Judge:
         if gaps and not any(gap.partly_read for gap in gaps) and len(gaps) == len(needed):
             # Nothing to judge on: saying what the records lack would be saying what was not read.
             return CheckResult(kind=node.kind, line=node.line, result="unknown", detail=f"unknown: {'; '.join(reasons)}", missing=reasons)
-        result = module.judge(node.args, CheckContext(self.db, self.repo, self.today, node.kind, node.line))
+        result: CheckResult = module.judge(node.args, CheckContext(self.db, self.repo, self.today, node.kind, node.line))
         if gaps:
             result.result = "unknown"
             result.detail = f"unknown: {'; '.join(reasons)} (judged on what could be read: {result.detail})"

@@ -22,7 +22,7 @@ import operator
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -48,7 +48,7 @@ class _LinedYAMLHandler(YAMLHandler):
     def __init__(self, first_line: int) -> None:
         self.first_line = first_line
 
-    def load(self, fm: str, **kwargs: object) -> yamlsafe.LoadedYaml:
+    def load(self, fm: str, **kwargs: object) -> yamlsafe.LoadedYaml:  # type: ignore[override]  # the lines come too
         return yamlsafe.load(fm, self.first_line)
 
 
@@ -185,13 +185,13 @@ class _Parser:
                 pending_evidence.append((len(sections) - 1, EvidenceBlock(text=block.content, line=first)))
 
         for section_index, evidence in pending_evidence:
-            task = section_tasks.get(section_index)
-            if task is None:
+            owner = section_tasks.get(section_index)
+            if owner is None:
                 self.problem("evidence", "evidence block is not in a task's section", evidence.line)
-            elif task.evidence is not None:
-                self.problem("evidence", "a task section holds a second evidence block", evidence.line, task.id)
+            elif owner.evidence is not None:
+                self.problem("evidence", "a task section holds a second evidence block", evidence.line, owner.id)
             else:
-                task.evidence = evidence
+                owner.evidence = evidence
         self._resolve_block_directives(found, offset, sections)
         self._prose(body_start, code_lines, sections)
 
@@ -296,6 +296,7 @@ class _Parser:
 
     def _wait_reason(self, task: Task, line_starts: list[int], code_lines: set[int]) -> None:
         section = task.section
+        assert section is not None, "every parsed task is in a section"
         start = line_starts[section.line - 1]
         end = line_starts[section.end_line] if section.end_line < len(line_starts) else len(self.text)
         for position in self._wait_reason_candidates(start, end):

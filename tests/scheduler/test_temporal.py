@@ -27,7 +27,7 @@ from tests.scheduler.conftest import (
 )
 
 
-def _run(coroutine):  # noqa: ANN001, ANN202 - a thin asyncio.run for readability
+def _run(coroutine):
     return asyncio.run(coroutine)
 
 

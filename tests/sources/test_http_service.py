@@ -22,7 +22,7 @@ def items(server: HTTPServer, **overrides: Any) -> list[Any]:
         return client.items(LISTING)
 
 
-def failure(server: HTTPServer, read=lambda client: client.items(LISTING), **overrides: Any) -> str:  # noqa: ANN001
+def failure(server: HTTPServer, read=lambda client: client.items(LISTING), **overrides: Any) -> str:
     report = SourceReport("ok", "there")
     assert fetch(report, state_hub(server, **overrides), read) is None
     assert report.state == "unreadable" and report.problem_count == 1

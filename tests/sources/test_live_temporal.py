@@ -87,7 +87,7 @@ def rows(db: object, table: str) -> list[tuple]:
 
 @pytest.mark.slow
 def test_live_executions_fill_the_rows_their_exports_fill(
-    workspace: Workspace, cli: Cli, temporal_address: str, worker: str, tmp_path: Path  # noqa: F811 - fixtures
+    workspace: Workspace, cli: Cli, temporal_address: str, worker: str, tmp_path: Path
 ) -> None:
     name = f"triage{int(time.time() * 1000)}"
     workspace.write(activity(name))

@@ -48,6 +48,8 @@ from auditor.evidence.checks.note import DATE_PLACEHOLDER
 from auditor.evidence.model import RunsResult, Slot, Streak
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from auditor.evidence.sources.base import SourceName
 
 KIND = "consecutive_runs"
@@ -228,7 +230,7 @@ def expected_slots(args: ConsecutiveRunsArgs, today: dt.date) -> list[ExpectedSl
     if not starts:
         return []
     ends = [*starts[1:], next_slot_after(args.schedule, zone, starts[-1]) or dt.datetime.max.replace(tzinfo=dt.UTC)]
-    return [ExpectedSlot(start.astimezone(zone).date(), start, end) for start, end in zip(starts, ends)]
+    return [ExpectedSlot(start.astimezone(zone).date(), start, end) for start, end in zip(starts, ends, strict=True)]
 
 
 def slot_table_params(args: ConsecutiveRunsArgs, repo: str, slots: list[ExpectedSlot]) -> dict[str, Any]:
@@ -381,7 +383,7 @@ def _retries(failures: int) -> str:
     return f" ({failures} activity failure{'s' if failures != 1 else ''})" if failures else ""
 
 
-def _summary(states) -> str:
+def _summary(states: Iterable[str]) -> str:
     distinct = list(dict.fromkeys(states))
     return ", ".join(distinct) if distinct else "no run"
 

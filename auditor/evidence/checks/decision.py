@@ -40,6 +40,7 @@ def sources(args: DecisionArgs) -> tuple[SourceName, ...]:
 
 
 def judge(args: DecisionArgs, ctx: CheckContext) -> CheckResult:
+    params: list[str | None]
     if args.id is not None:
         where, params, wanted = "id = ?", [args.id], f"decision {args.id}"
     else:

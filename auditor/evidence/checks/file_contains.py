@@ -53,7 +53,9 @@ def judge(args: FileContainsArgs, ctx: CheckContext) -> CheckResult:
     content = ctx.repo_file(args.path)
     if content is None:
         return ctx.result("fail", f"{args.path} does not exist", missing=[f"file {args.path} with {wanted}"])
-    matcher = re.compile(re.escape(args.text) if args.text is not None else args.pattern)
+    pattern = re.escape(args.text) if args.text is not None else args.pattern
+    assert pattern is not None, "exactly one of text and pattern is given"
+    matcher = re.compile(pattern)
     for number, line in enumerate(content.splitlines(), start=1):
         if matcher.search(line):
             found = EvidenceRef(source="repo", reference=line.strip(), path=args.path, line=number)

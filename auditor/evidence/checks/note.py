@@ -50,6 +50,7 @@ def template_pattern(template: str) -> str:
 
 
 def judge(args: NoteArgs, ctx: CheckContext) -> CheckResult:
+    params: list[object]
     if DATE_PLACEHOLDER in args.name:
         where, params = "regexp_matches(name, ?)", [template_pattern(args.name)]
         day = "try_cast(regexp_extract(name, ?, 1) AS DATE)"

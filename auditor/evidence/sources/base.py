@@ -113,7 +113,8 @@ class SourceReport:
 class Source(Protocol):
     """Fills store tables for one repo."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def load(self, db: duckdb.DuckDBPyConnection, target: LoadTarget) -> SourceReport: ...
 

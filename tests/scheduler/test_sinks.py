@@ -13,7 +13,7 @@ from scheduler.config import IssueCoreRestConfig
 from scheduler.runner import TaskSpec
 from scheduler.sinks import SinkError, TaskDelivery
 from scheduler.sinks.issue_core_rest import IssueCoreRestSink, idempotency_key
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     Cli,
     CliResult,
     Workspace,

@@ -12,7 +12,7 @@ from auditor.config import StateHubConfig
 from auditor.evidence.sources.base import SourceReport
 from auditor.evidence.sources.http_service import ServiceClient, ServiceError, connect, fetch
 from tests.keepalive_server import keepalive_server
-from tests.sources.conftest import FAULTS, RETRIES, TOKEN, TOKEN_ENV, page, requests_to, state_hub
+from tests.sources.support import FAULTS, RETRIES, TOKEN, TOKEN_ENV, page, requests_to, state_hub
 
 LISTING = "/api/feedback"
 

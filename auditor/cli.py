@@ -11,7 +11,7 @@ import enum
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -49,11 +49,11 @@ class FailOn(str, enum.Enum):
     never = "never"
 
 
-TargetsArgument = Annotated[Optional[list[str]], typer.Argument(help="Repo names from auditor.toml, directories or files.")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config file (default ./auditor.toml when present).")]
-TodayOption = Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="The audit's today (default: now).")]
-EvidenceOption = Annotated[Optional[Path], typer.Option("--evidence", help="Evidence bundle directory for the targets.")]
-FromSnapshotOption = Annotated[Optional[Path], typer.Option("--from-snapshot", help="Judge from a kept evidence database.")]
+TargetsArgument = Annotated[list[str] | None, typer.Argument(help="Repo names from auditor.toml, directories or files.")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="Config file (default ./auditor.toml when present).")]
+TodayOption = Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], help="The audit's today (default: now).")]
+EvidenceOption = Annotated[Path | None, typer.Option("--evidence", help="Evidence bundle directory for the targets.")]
+FromSnapshotOption = Annotated[Path | None, typer.Option("--from-snapshot", help="Judge from a kept evidence database.")]
 
 
 def _fail(message: str) -> NoReturn:
@@ -83,14 +83,14 @@ def check(
     targets: TargetsArgument = None,
     config: ConfigOption = None,
     formats: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option("--format", help="Report format, repeatable: NAME (to --output, else stdout) or NAME=FILE; docs/output.md lists them."),
     ] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the format given without =FILE to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the format given without =FILE to this file.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")] = FailOn.error,
     evidence: EvidenceOption = None,
     today: TodayOption = None,
-    snapshot: Annotated[Optional[Path], typer.Option("--snapshot", help="Keep the evidence database in this file.")] = None,
+    snapshot: Annotated[Path | None, typer.Option("--snapshot", help="Keep the evidence database in this file.")] = None,
     from_snapshot: FromSnapshotOption = None,
     strict_evidence: Annotated[bool, typer.Option("--strict-evidence", help="Unknown verdicts are errors.")] = False,
 ) -> None:
@@ -157,7 +157,7 @@ def sync_state_hub(
 @app.command()
 def explain(
     task_id: Annotated[str, typer.Argument(help="The task whose verdict to explain, e.g. ACTIVITY-WP-0009-T01.")],
-    targets: Annotated[Optional[list[str]], typer.Argument(help="Where to find it (default: every configured repo).")] = None,
+    targets: Annotated[list[str] | None, typer.Argument(help="Where to find it (default: every configured repo).")] = None,
     config: ConfigOption = None,
     evidence: EvidenceOption = None,
     today: TodayOption = None,

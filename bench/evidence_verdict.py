@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.evidence import sources, store  # noqa: E402
-from auditor.evidence.block import parse_block  # noqa: E402
-from auditor.evidence.checks.consecutive_runs import SLOT_TABLE, expected_slots, slot_table_params  # noqa: E402
-from auditor.evidence.judge import Judge  # noqa: E402
-from auditor.evidence.sources.base import LoadTarget  # noqa: E402
-from auditor.parse.workplan import parse_workplan  # noqa: E402
+from auditor.evidence import sources, store
+from auditor.evidence.block import parse_block
+from auditor.evidence.checks.consecutive_runs import SLOT_TABLE, expected_slots, slot_table_params
+from auditor.evidence.judge import Judge
+from auditor.evidence.sources.base import LoadTarget
+from auditor.parse.workplan import parse_workplan
 
 REPO = "bench"
 AUDITED = "daily_triage"
@@ -179,9 +179,10 @@ def main() -> None:
             spec = parse_block(task.evidence.text, task.evidence.line).spec
             (node,) = spec.checks
             params = slot_table_params(node.args, REPO, expected_slots(node.args, today))
-            bare = median_seconds(lambda: db.execute(SLOT_TABLE, params).fetchall())
-            verdict_step = median_seconds(lambda: judge.verdict(workplan, task, spec))
-            croniter = median_seconds(lambda: expected_slots(node.args, today))
+            # Each lambda is timed at once, inside the loop: the loop variables it reads are current.
+            bare = median_seconds(lambda: db.execute(SLOT_TABLE, params).fetchall())  # noqa: B023
+            verdict_step = median_seconds(lambda: judge.verdict(workplan, task, spec))  # noqa: B023
+            croniter = median_seconds(lambda: expected_slots(node.args, today))  # noqa: B023
             verdict = judge.verdict(workplan, task, spec)
             (check,) = verdict.checks
             print(f"  {len(check.slots):>5,} slots: bare query {bare * 1000:6.1f} ms, verdict step {verdict_step * 1000:6.1f} ms"

@@ -23,7 +23,8 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_core import ErrorDetails
+
+from common.validation import describe_all
 
 DEFAULT_CONFIG_PATH = Path("scheduler.toml")
 
@@ -166,7 +167,8 @@ class ActivityConfig(_Strict):
 
     def backoff_before(self, attempt: int) -> timedelta:
         """Wait before `attempt` (2, 3, ...): retry_backoff, then doubling, as Temporal's RetryPolicy."""
-        return self.retry_backoff * (2 ** (attempt - 2))
+        wait: timedelta = self.retry_backoff * (2 ** (attempt - 2))
+        return wait
 
     def run_budget(self) -> timedelta:
         """Longest a run can legitimately take: every attempt timing out plus every backoff."""
@@ -212,22 +214,6 @@ class LoadedConfig(BaseModel):
         return found
 
 
-def _format_location(loc: tuple[int | str, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _format_error(error: ErrorDetails) -> str:
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key"
-    location = _format_location(tuple(error["loc"]))
-    # Model-level validators put the key into the message themselves.
-    return f"{location}: {message}" if location else message
-
-
 def load_config(path: Path) -> LoadedConfig:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -240,5 +226,5 @@ def load_config(path: Path) -> LoadedConfig:
     try:
         config = SchedulerConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError([f"{path}: {_format_error(e)}" for e in exc.errors()]) from None
+        raise ConfigError([f"{path}: {problem}" for problem in describe_all(exc)]) from None
     return LoadedConfig(path=path.resolve(), config=config)

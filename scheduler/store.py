@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from scheduler.history import Event
 
 RUN_STATUSES = ("success", "failed", "timed_out", "cancelled", "running", "missed")
-FINAL_STATUSES = ("success", "failed", "timed_out", "cancelled")
 TRIGGERS = ("schedule", "manual", "backfill")
 TAIL_BYTES = 8192
 

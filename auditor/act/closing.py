@@ -206,6 +206,7 @@ def _set_value(source: SourceText, line: int, key: str, value: str) -> LineEdit:
 
 def _last_text_line(source: SourceText, task: Task) -> int:
     """The section's last line that is not blank: the note goes right after it."""
+    assert task.section is not None, "every parsed task is in a section"
     line = min(task.section.end_line, len(source.lines))
     while line > task.line and not source.text_of(line).strip():
         line -= 1

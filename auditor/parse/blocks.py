@@ -109,9 +109,10 @@ def scan_simple(text: str) -> list[Block] | None:
         if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
             has_indented = has_indented or bool(fence.group(1))
             in_paragraph = False
-            index = _scan_fence(lines, index, fence, found, unterminated_last_line)
-            if index is None:
+            after_fence = _scan_fence(lines, index, fence, found, unterminated_last_line)
+            if after_fence is None:
                 return None
+            index = after_fence
             continue
         if _NEEDS_FULL_PARSER.match(line) and (not in_paragraph or line.lstrip(" ")[:1] == "<"):
             return None

@@ -3,7 +3,7 @@ and naming it here, one line per format."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.console import Console
 

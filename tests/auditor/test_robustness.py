@@ -3,6 +3,7 @@ all become findings with a line inside the file."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from pathlib import Path
@@ -105,7 +106,7 @@ def billion_laughs(indent: str = "") -> str:
     """Nine levels of nine aliases each: about 387 million nodes once expanded."""
     levels = "abcdefghi"
     lines = [f"{indent}lol_a: &a [{', '.join(['lol'] * 9)}]"]
-    lines += [f"{indent}lol_{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]" for prev, cur in zip(levels, levels[1:])]
+    lines += [f"{indent}lol_{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]" for prev, cur in itertools.pairwise(levels)]
     return "\n".join(lines) + "\n"
 
 

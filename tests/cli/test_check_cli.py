@@ -163,3 +163,11 @@ def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["close"], ["sync-state-hub"], ["rules"]])
+def test_help_shows_flags_without_a_value_type(command: list[str]) -> None:
+    """A flag takes no value: its help line must not announce one (typer 0.29 prints <bool>)."""
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.output

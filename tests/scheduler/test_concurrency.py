@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     PY,
     Workspace,
     activity,

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from scheduler.store import TAIL_BYTES
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     PY,
     Cli,
     Workspace,

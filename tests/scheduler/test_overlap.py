@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     Cli,
     Workspace,
     activity,

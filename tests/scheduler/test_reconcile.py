@@ -11,7 +11,7 @@ from pathlib import Path
 
 from temporalio.client import WorkflowHistory
 
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     Cli,
     Workspace,
     activity,

@@ -11,7 +11,7 @@ from pathlib import Path
 from scheduler.clock import ShiftedClock
 from scheduler.commands import run_context
 from scheduler.engine import TickReport, serve
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     Workspace,
     activity,
     event_types,

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from auditor.cli import app
-from tests.sources.conftest import TOKEN, TOKEN_ENV, page
+from tests.sources.support import TOKEN, TOKEN_ENV, page
 
 HUB_TASK = "7012e4fd-2530-49b7-9c2f-1d949809a144"
 WORKPLAN = f"""---

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from auditor.cli import app
-from tests.sources.conftest import TOKEN_ENV
+from tests.sources.support import TOKEN_ENV
 
 IDS = {"T01": "7012e4fd-2530-49b7-9c2f-1d949809a144", "T02": "a4c1d2e3-0000-4000-8000-000000000002",
        "T03": "a4c1d2e3-0000-4000-8000-000000000003"}

@@ -15,12 +15,15 @@ run creating duplicates turns a passing check into a failing one.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.model import CheckResult, EvidenceRef
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "spawn"
 
@@ -63,7 +66,7 @@ class SpawnArgs(CheckArgs):
 ARGS = SpawnArgs
 
 
-def sources(args: SpawnArgs) -> tuple[str, ...]:
+def sources(args: SpawnArgs) -> tuple[SourceName, ...]:
     return ("task_spawn_log", "issue_core") if args.refs_resolve else ("task_spawn_log",)
 
 

@@ -106,7 +106,7 @@ async def _fetch(settings: TemporalConfig, api_key: str | None, queries: list[st
         raise TemporalUnavailable(f"Temporal at {settings.address} did not answer within {settings.timeout:g} s") from None
     except (RuntimeError, RPCError) as exc:  # the SDK's connection errors are RuntimeError, with a multi-line cause
         raise TemporalUnavailable(f"Temporal at {settings.address} (namespace {settings.namespace}): {first_line(exc)}") from None
-    return dict(zip(executions, texts))
+    return dict(zip(executions, texts, strict=True))
 
 
 async def _history(client: Client, key: tuple[str, str], timeout: dt.timedelta, limit: asyncio.Semaphore) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.act.closing import NOTE_PREFIX, plan_closing
+from auditor.act.closing import NOTE_PREFIX, apply_closing, plan_closing
 from auditor.act.edits import SourceText
 from auditor.evidence.model import Verdict
 from auditor.parse.workplan import parse_workplan
@@ -26,8 +26,9 @@ def ready(task_id: str, unblocks: tuple[str, ...] = ()) -> Verdict:
 
 
 def plan_for(path: Path, *verdicts: Verdict):
-    summary = parse_workplan(path.read_bytes(), path.name).summary()
-    return plan_closing([summary], list(verdicts), TODAY, {path.name: path})
+    data = path.read_bytes()
+    summary = parse_workplan(data, path.name).summary()
+    return apply_closing(plan_closing([summary], list(verdicts)), {path.name: data}, TODAY, write=lambda *_: None)
 
 
 def with_blank_lines(data: bytes) -> bytes:

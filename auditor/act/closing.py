@@ -215,7 +215,9 @@ def _check_summary(check: CheckResult) -> str:
 
 # -- edits ------------------------------------------------------------------------------------
 
-_VALUE = r"^(?P<head>\s*{key}\s*:[ \t]*)(?P<quote>[\"']?)(?P<value>[^\"'#\s]*)(?P=quote)(?P<tail>.*)$"
+# The whole value, then nothing but blanks or a comment: ``status: {value: wait}`` is not
+# ``status: <value>`` and must not become ``status: done wait}``.
+_VALUE = r"^(?P<head>\s*{key}\s*:[ \t]*)(?P<quote>[\"']?)(?P<value>[^\"'#\s{{}}\[\],&*!|>%@`]*)(?P=quote)(?P<tail>[ \t]+#.*|[ \t]*)$"
 
 
 def _plan_file(display: str, original: bytes, closures: list[Closure], today: dt.date) -> FilePlan:

@@ -9,7 +9,6 @@ import stat
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -19,13 +18,12 @@ import auditor.commands.close as close_command
 from auditor.act.lock import LOCK_NAME, workspace_lock
 from auditor.cli import app
 from tests.act.test_close_command import ROOT, TODAY, close, snapshot, workspace  # noqa: F401  (fixture)
+from tests.waiting import DEADLINE, wait_for_line
 
 WP9 = "ACTIVITY-WP-0009-intent-gap-closure.md"
 WP6 = "ACTIVITY-WP-0006-scheduled-triage-calibration.md"
 NOTE = f"{TODAY}: Closed on evidence — "
 CLOSED_TASKS = ("ACTIVITY-WP-0009-T01", "ACTIVITY-WP-0009-T02", "ACTIVITY-WP-0006-T03")
-DEADLINE = 120.0
-"""Seconds to wait for a signal from a child process: generous, for a loaded machine."""
 
 
 def close_argv(workspace: Path) -> list[str]:
@@ -149,26 +147,11 @@ def test_the_dry_run_shows_every_file_once_with_what_its_releases_add(workspace:
 # -- the workspace lock ----------------------------------------------------------------------
 
 
-def read_line_until(stream, wanted: str, process: subprocess.Popen) -> list[str]:
-    """Lines of ``stream`` up to one containing ``wanted``; fails if the process ends first."""
-    seen = []
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        line = stream.readline()
-        if not line:
-            break
-        seen.append(line)
-        if wanted in line:
-            return seen
-    process.kill()
-    raise AssertionError(f"never saw {wanted!r}; got {seen!r}, exit {process.wait()}")
-
-
 def test_a_second_closer_waits_for_the_lock_and_writes_nothing_meanwhile(workspace: Path) -> None:
     before = snapshot(workspace)
     with workspace_lock([workspace], on_wait=lambda directory: None):
         closer = subprocess.Popen(close_argv(workspace), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        read_line_until(closer.stderr, "waiting for another `auditor close --apply`", closer)
+        wait_for_line(closer.stderr, "waiting for another `auditor close --apply`", process=closer)
         assert snapshot(workspace) == before
     stdout, stderr = closer.communicate(timeout=DEADLINE)
     assert closer.returncode == 0, stdout + stderr
@@ -190,7 +173,7 @@ HOLD_LOCK = textwrap.dedent(
 
 def test_a_closer_killed_while_holding_the_lock_does_not_block_the_next(workspace: Path) -> None:
     holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(workspace)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    read_line_until(holder.stdout, "locked", holder)
+    wait_for_line(holder.stdout, "locked", process=holder)
     holder.send_signal(signal.SIGKILL)
     holder.wait()
     finished = subprocess.run(close_argv(workspace), cwd=ROOT, capture_output=True, text=True, timeout=DEADLINE)

@@ -5,7 +5,7 @@ page cut short."""
 from __future__ import annotations
 
 import json
-import time
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,12 @@ from tests.evidence.builders import Bundle
 TOKEN = "tkn-7f3a9c1e-LEAK-CANARY-91d2"
 """A distinctive bearer token: no output may ever contain it."""
 TOKEN_ENV = "AUDITOR_TEST_SERVICE_TOKEN"
-TIMEOUT = 0.2
+TIMEOUT = 2.0
+"""The client's timeout: long enough that a loaded machine still answers every normal request."""
 RETRIES = 1
-SLOW_ANSWER = 0.5
-"""Seconds a 'timeout' fault waits before answering: longer than TIMEOUT."""
+SLOW_ANSWER = 60.0
+"""Longest a 'timeout' fault holds its answer; it answers as soon as its test is over."""
+_TEST_OVER = threading.Event()
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +74,15 @@ def page(items: list[Any], following: str | None = None) -> dict[str, Any]:
 SLOW_FAULT_HEADER = "X-Test-Fault"
 
 
+@pytest.fixture(autouse=True)
+def _release_slow_answers() -> Iterator[None]:
+    _TEST_OVER.clear()
+    yield
+    _TEST_OVER.set()
+
+
 def _slow(request: Request) -> Response:
-    time.sleep(SLOW_ANSWER)
+    _TEST_OVER.wait(SLOW_ANSWER)
     return Response(json.dumps(page([])), content_type="application/json", headers={SLOW_FAULT_HEADER: "slow"})
 
 

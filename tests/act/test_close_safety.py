@@ -11,7 +11,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 import auditor.commands.close as close_command
@@ -140,7 +139,7 @@ def test_a_releaser_refused_at_planning_releases_nothing(workspace: Path) -> Non
 def test_the_dry_run_shows_every_file_once_with_what_its_releases_add(workspace: Path) -> None:
     code, output = close(str(workspace), "--evidence", str(workspace.parent / "evidence"))
     assert code == 0, output
-    assert output.count(f"--- a/") == 2
+    assert output.count("--- a/") == 2
     assert output.count(f"+{NOTE}") == 3
 
 

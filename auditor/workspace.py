@@ -13,13 +13,13 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.config import Config, ConfigError
 from auditor.linter import lint_workplan
 from auditor.model import Finding, Workplan, WorkplanSummary
-from auditor.parse.workplan import read_workplan
+from auditor.parse.workplan import read_workplan_source
 
 BUNDLED_WORKSPACES = Path(__file__).resolve().parent.parent / "workplans"
 DEFAULT_WORKPLAN_DIR = "workplans"
@@ -140,32 +140,37 @@ class Loaded:
     summaries: list[WorkplanSummary]
     findings: list[Finding]
     with_evidence: list[Workplan]
+    sources: dict[str, bytes] = field(default_factory=dict)
+    """The bytes each file was parsed from, by display path, when asked to keep them."""
 
 
-def load(files: list[WorkplanFile], config: Config) -> Loaded:
+def load(files: list[WorkplanFile], config: Config, *, keep_sources: bool = False) -> Loaded:
     """Parse and lint every file, in path order, on every core when worth it."""
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
-        parts = [_read_and_lint(files, config)]
+        parts = [_read_and_lint(files, config, keep_sources)]
     else:
         chunk = max(16, min(256, len(files) // (workers * 4)))
         chunks = [files[start : start + chunk] for start in range(0, len(files), chunk)]
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(_read_and_lint, chunks, [config] * len(chunks)))
+            parts = list(pool.map(_read_and_lint, chunks, [config] * len(chunks), [keep_sources] * len(chunks)))
     loaded = Loaded([], [], [])
     for part in parts:
         loaded.summaries += part.summaries
         loaded.findings += part.findings
         loaded.with_evidence += part.with_evidence
+        loaded.sources.update(part.sources)
     return loaded
 
 
-def _read_and_lint(files: list[WorkplanFile], config: Config) -> Loaded:
+def _read_and_lint(files: list[WorkplanFile], config: Config, keep_sources: bool = False) -> Loaded:
     """Read, lint and summarise ``files`` (in a worker process for large workspaces)."""
     loaded = Loaded([], [], [])
     for item in files:
-        workplan = read_workplan(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes)
+        workplan, source = read_workplan_source(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes)
+        if keep_sources and source is not None:
+            loaded.sources[item.display] = source
         workplan.repo_name = item.repo_name
         workplan.repo_root = str(item.repo_root) if item.repo_root else None
         loaded.findings += lint_workplan(workplan, config)

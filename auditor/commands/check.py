@@ -75,21 +75,28 @@ class Checked:
     with_evidence: list[Workplan]
     """The workplans that hold evidence blocks, in full."""
     verdicts: list[Verdict] = field(default_factory=list)
+    sources: dict[str, bytes] = field(default_factory=dict)
+    """The bytes each workplan was read from, when kept (``close`` edits exactly those)."""
 
 
 def read(targets: list[str], config: Config) -> Checked:
     """Resolve targets, then read and lint every workplan."""
-    resolved = resolve_targets(targets, config)
+    return _read_resolved(resolve_targets(targets, config), config, keep_sources=False)
+
+
+def _read_resolved(resolved: list[Target], config: Config, *, keep_sources: bool) -> Checked:
     files = [item for target in resolved for item in target.files]
     with paused_gc():
-        loaded = load(files, config)
+        loaded = load(files, config, keep_sources=keep_sources)
         findings = loaded.findings + lint_workspace(loaded.summaries, config)
-    return Checked(resolved, loaded.summaries, findings, loaded.with_evidence)
+    return Checked(resolved, loaded.summaries, findings, loaded.with_evidence, sources=loaded.sources)
 
 
-def collect(targets: list[str], config: Config, evidence: EvidenceOptions, status: Console | None = None) -> Checked:
-    """Read and lint every workplan, then judge the evidence blocks."""
-    checked = read(targets, config)
+def collect(
+    resolved: list[Target], config: Config, evidence: EvidenceOptions, status: Console | None = None, *, keep_sources: bool = False
+) -> Checked:
+    """Read and lint every workplan of resolved targets, then judge the evidence blocks."""
+    checked = _read_resolved(resolved, config, keep_sources=keep_sources)
     if checked.with_evidence or evidence.from_snapshot:
         _judge_evidence(checked, evidence, config, status)
     return checked
@@ -139,7 +146,7 @@ def run(
 ) -> int:
     """Check, write every output, and return the exit code; an output that cannot be written
     is a :class:`ConfigError` naming it, after the others were written."""
-    checked = collect(targets, config, evidence or EvidenceOptions(), status)
+    checked = collect(resolve_targets(targets, config), config, evidence or EvidenceOptions(), status)
     report = build_report(checked.workplans, checked.findings, checked.verdicts, FAIL_ON[fail_on])
     today = (evidence.today if evidence else None) or dt.date.today()
     report.run = RunInfo(targets=targets, today=today, generated_at=dt.datetime.now(dt.UTC))

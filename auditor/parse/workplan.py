@@ -71,15 +71,26 @@ def read_workplan(
     max_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Workplan:
     """Read and parse ``path``; every problem is recorded on the returned workplan."""
+    return read_workplan_source(path, display_path=display_path, max_bytes=max_bytes)[0]
+
+
+def read_workplan_source(
+    path: Path,
+    *,
+    display_path: str | None = None,
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> tuple[Workplan, bytes | None]:
+    """:func:`read_workplan`, and the bytes it parsed (None when unreadable): ``auditor close``
+    judges, edits and checks for changes against this one read."""
     shown = display_path or str(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return _unreadable(shown, f"file is {size} bytes, over the {max_bytes}-byte limit")
+            return _unreadable(shown, f"file is {size} bytes, over the {max_bytes}-byte limit"), None
         data = path.read_bytes()
     except OSError as exc:
-        return _unreadable(shown, f"cannot read file: {exc.strerror or exc}")
-    return parse_workplan(data, shown, max_bytes=max_bytes)
+        return _unreadable(shown, f"cannot read file: {exc.strerror or exc}"), None
+    return parse_workplan(data, shown, max_bytes=max_bytes), data
 
 
 def parse_workplan(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Workplan:

@@ -152,15 +152,25 @@ with open(marker + ".tmp", "w") as f:
 os.replace(marker + ".tmp", marker)
 for line in json.loads(sys.argv[4]):
     print(line)
+give_up = time.monotonic() + 120
+while len([n for n in os.listdir(sys.argv[1]) if n.endswith(".json")]) < int(sys.argv[5]) and time.monotonic() < give_up:
+    time.sleep(0.02)
+if int(sys.argv[5]):
+    with open(marker[: -len(".json")] + ".beside", "w") as f:
+        f.write(str(len([n for n in os.listdir(sys.argv[1]) if n.endswith(".json")])))
 time.sleep(float(sys.argv[3]))
 sys.exit(1 if int(env["SCHEDULER_ATTEMPT"]) <= int(sys.argv[2]) else 0)
 """
 
 
-def recording_command(markers: Path, *, fail_attempts: int = 0, sleep: float = 0.0, stdout: list[str] = ()) -> list[str]:
+def recording_command(
+    markers: Path, *, fail_attempts: int = 0, sleep: float = 0.0, stdout: list[str] = (), until_markers: int = 0
+) -> list[str]:
     """A real command that leaves `<workflow id>-<attempt>.json` (its SCHEDULER_* env) in `markers`,
-    prints `stdout`, sleeps, then fails its first `fail_attempts` attempts."""
-    return [PY, "-c", _RECORDING_PROGRAM, str(markers), str(fail_attempts), str(sleep), json.dumps(list(stdout))]
+    prints `stdout`, waits (up to 2 minutes) until `markers` holds `until_markers` markers and
+    then says how many it saw in `<workflow id>-<attempt>.beside`, sleeps, then fails its first
+    `fail_attempts` attempts."""
+    return [PY, "-c", _RECORDING_PROGRAM, str(markers), str(fail_attempts), str(sleep), json.dumps(list(stdout)), str(until_markers)]
 
 
 def markers_of(markers: Path) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.evidence.builders import Bundle
-from tests.sources.support import TOKEN, TOKEN_ENV
+from tests.sources.support import TEST_OVER, TOKEN, TOKEN_ENV
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +32,10 @@ def bundle(tmp_path: Path) -> Bundle:
 def token(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     return TOKEN
+
+
+@pytest.fixture(autouse=True)
+def _release_slow_answers() -> Iterator[None]:
+    TEST_OVER.clear()
+    yield
+    TEST_OVER.set()

@@ -5,7 +5,7 @@ survive: a timeout, 5xx, 401, malformed JSON and a page cut short. The fixtures 
 from __future__ import annotations
 
 import json
-import time
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -17,10 +17,13 @@ from auditor.config import HttpServiceConfig, IssueCoreConfig, NotesConfig, Stat
 TOKEN = "tkn-7f3a9c1e-LEAK-CANARY-91d2"
 """A distinctive bearer token: no output may ever contain it."""
 TOKEN_ENV = "AUDITOR_TEST_SERVICE_TOKEN"
-TIMEOUT = 0.2
+TIMEOUT = 2.0
+"""The client's timeout: long enough that a loaded machine still answers every normal request."""
 RETRIES = 1
-SLOW_ANSWER = 0.5
-"""Seconds a 'timeout' fault waits before answering: longer than TIMEOUT."""
+SLOW_ANSWER = 60.0
+"""Longest a 'timeout' fault holds its answer; it answers as soon as its test is over."""
+TEST_OVER = threading.Event()
+"""Set when a test ends (an autouse fixture in conftest.py), releasing held slow answers."""
 
 
 def settings(kind: type[HttpServiceConfig], server: HTTPServer, **overrides: Any) -> Any:
@@ -49,7 +52,7 @@ SLOW_FAULT_HEADER = "X-Test-Fault"
 
 
 def _slow(request: Request) -> Response:
-    time.sleep(SLOW_ANSWER)
+    TEST_OVER.wait(SLOW_ANSWER)
     return Response(json.dumps(page([])), content_type="application/json", headers={SLOW_FAULT_HEADER: "slow"})
 
 

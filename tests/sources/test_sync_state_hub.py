@@ -68,7 +68,7 @@ def repo(tmp_path: Path, httpserver: HTTPServer) -> Path:
     (tmp_path / "core" / "workplans").mkdir(parents=True)
     (tmp_path / "auditor.toml").write_text(
         f'[repos.core]\npath = "core"\n\n[sources.state_hub]\nurl = "{httpserver.url_for("")}"\n'
-        f'token_env = "{TOKEN_ENV}"\ntimeout = 0.5\nretries = 1\nbackoff = 0\n', encoding="utf-8")
+        f'token_env = "{TOKEN_ENV}"\ntimeout = 5\nretries = 1\nbackoff = 0\n', encoding="utf-8")
     (tmp_path / "core" / "workplans" / "CORE-WP-0001-sync.md").write_text(workplan({**STATUSES, "T04": "todo"}), encoding="utf-8")
     return tmp_path
 

@@ -35,6 +35,9 @@ _DURATION_UNITS = {
     "h": timedelta(hours=1),
     "d": timedelta(days=1),
 }
+# No setting of a scheduler needs years; a bound keeps every sum of durations (a
+# run's deadline, a retry's wait) inside what datetime and the OS timers can represent.
+MAX_DURATION = timedelta(days=1000)
 
 
 class ConfigError(Exception):
@@ -53,7 +56,14 @@ def parse_duration(text: object) -> timedelta:
     parts = _DURATION_PART.findall(compact)
     if not compact or "".join(n + u for n, u in parts) != compact:
         raise ValueError(f"invalid duration {text!r}: use digits and units ms, s, m, h, d (e.g. '10m', '1h30m')")
-    return sum((int(n) * _DURATION_UNITS[u] for n, u in parts), timedelta())
+    too_long = ValueError(f"duration {text!r} is longer than the limit of {format_duration(MAX_DURATION)}")
+    try:
+        value = sum((int(n) * _DURATION_UNITS[u] for n, u in parts), timedelta())
+    except OverflowError:
+        raise too_long from None
+    if value > MAX_DURATION:
+        raise too_long
+    return value
 
 
 def format_duration(value: timedelta) -> str:
@@ -158,6 +168,17 @@ class ActivityConfig(_Strict):
     def _fill_workflow_type(self) -> ActivityConfig:
         if not self.workflow_type:
             object.__setattr__(self, "workflow_type", default_workflow_type(self.name))
+        return self
+
+    @model_validator(mode="after")
+    def _bounded_run(self) -> ActivityConfig:
+        # Backoff doubles per retry: 20 retries of a long backoff would outlast any calendar.
+        budget = self.run_budget()
+        if budget > MAX_DURATION:
+            raise ValueError(
+                f"timeout, retries and retry_backoff add up to {format_duration(budget)} for one run,"
+                f" longer than the limit of {format_duration(MAX_DURATION)}"
+            )
         return self
 
     @property

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scheduler.config import SinksConfig
-from scheduler.runner import TaskSpec
+from scheduler.capture import TaskSpec
 from scheduler.sinks import SINKS, SinkError, TaskDelivery
 from scheduler.store import SpawnRow
 

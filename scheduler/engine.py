@@ -89,6 +89,8 @@ def _lanes(session: Session, context: RunContext, plan: ActivityPlan) -> list[La
 def tick(context: RunContext, activities: list[ActivityConfig]) -> TickReport:
     """Reconcile, record what was missed or skipped, claim and run what is due."""
     report = TickReport()
+    if context.cancellation.requested:  # stopped before looking: leave every slot to the next look
+        return report
     now = context.clock.now()
     with context.store.session() as session:
         report.reconciled = reconcile_abandoned(session, now)

@@ -17,6 +17,7 @@ from types import FrameType
 from scheduler.clock import Clock, ShiftedClock, SystemClock, parse_instant
 from scheduler.config import LoadedConfig, load_config
 from scheduler.execution import RunContext
+from scheduler.launch import stop_requested
 from scheduler.runner import Cancellation
 from scheduler.store import Store
 
@@ -60,6 +61,8 @@ def stop_on_signals(cancellation: Cancellation) -> Iterator[None]:
         cancellation.cancel()
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    if stop_requested():  # asked to stop while the process was still starting
+        cancellation.cancel()
     try:
         yield
     finally:

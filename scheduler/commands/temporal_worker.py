@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scheduler.commands import EXIT_OK, OperationalError, store_of
 from scheduler.config import load_config
+from scheduler.launch import stop_requested
 from scheduler.output import escape, stdout
 from scheduler.runner import Cancellation
 
@@ -24,6 +25,8 @@ def temporal_worker(config_path: Path, address: str, namespace: str, task_queue:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        if stop_requested():  # asked to stop while connecting
+            stop.set()
         stdout().print(f"worker polling task queue {escape(task_queue)} at {escape(address)} (namespace {escape(namespace)})")
         await run_worker(loaded, store_of(loaded), client, task_queue, Cancellation(), stop)
 

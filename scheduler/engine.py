@@ -27,13 +27,15 @@ from scheduler.execution import (
 from scheduler.planning import ActivityPlan, plan_activity
 from scheduler.reconcile import reconcile_abandoned
 from scheduler.slots import next_slot_after, slots_between
-from scheduler.store import RunRow, Session
+from scheduler.store import RunRow, Session, StoreError
 
 SKIPPED_BY_OVERLAP = "skipped: overlap policy {policy} while another run of this activity was due or running"
 MISSED_OUTSIDE_WINDOW = "missed: older than the catch-up window ({window}) when the scheduler looked"
 # buffer_one: how often to look whether the run in progress has finished.
 BUFFER_POLL = timedelta(seconds=0.5)
 MAX_PARALLEL_RUNS = 32
+# serve: how soon to look again while the store is unavailable or the journal is not yet replayed.
+STORE_RETRY = timedelta(seconds=5)
 
 
 @dataclass
@@ -119,7 +121,10 @@ def _run_lane(context: RunContext, lane: Lane) -> list[RunResult]:
     for slot in lane.later:
         if context.cancellation.requested:
             break  # unclaimed, so a later look decides this slot
-        started = start_scheduled(context, lane.activity, slot, lane.trigger)
+        try:
+            started = start_scheduled(context, lane.activity, slot, lane.trigger)
+        except StoreError:
+            break  # unclaimed too: the store is unavailable, a later look decides
         if started is not None:
             results.append(execute(context, lane.activity, started))
     return results
@@ -128,10 +133,13 @@ def _run_lane(context: RunContext, lane: Lane) -> list[RunResult]:
 def _wait_until_idle(context: RunContext, activity: str) -> bool:
     """buffer_one: wait for the activity's run in progress to end (or be reconciled as abandoned)."""
     while True:
-        with context.store.session() as session:
-            reconcile_abandoned(session, context.clock.now())
-            if activity not in session.running_activities():
-                return True
+        try:
+            with context.store.session() as session:
+                reconcile_abandoned(session, context.clock.now())
+                if activity not in session.running_activities():
+                    return True
+        except StoreError:
+            pass  # look again after the poll interval
         if context.cancellation.wait(BUFFER_POLL.total_seconds()):
             return False
 
@@ -150,15 +158,25 @@ def backfill(context: RunContext, activity: ActivityConfig, start: datetime, end
 def serve(
     context: RunContext, activities: list[ActivityConfig], on_tick: Callable[[TickReport], None],
     max_sleep: timedelta = timedelta(minutes=5),
+    on_store_error: Callable[[StoreError], None] = lambda error: None,
+    store_retry: timedelta = STORE_RETRY,
 ) -> None:
     """Tick, then sleep until the next slot of any activity, until cancelled.
 
     Sleeps are capped at `max_sleep` so that a clock jump or an abandoned run waiting to be
-    reconciled is noticed without waiting for a distant slot.
+    reconciled is noticed without waiting for a distant slot, and at `store_retry` while the
+    store is unavailable or the journal holds outcomes to replay: the loop keeps serving.
     """
     while not context.cancellation.requested:
-        on_tick(tick(context, activities))
+        store_trouble = False
+        try:
+            on_tick(tick(context, activities))
+        except StoreError as error:
+            on_store_error(error)
+            store_trouble = True
         now = context.clock.now()
         upcoming = [s for a in activities if (s := next_slot_after(a.schedule, a.zone, now)) is not None]
+        if store_trouble or context.store.journal.pending():
+            upcoming.append(now + store_retry)
         wake = min([*upcoming, now + max_sleep])
         context.cancellation.wait(max(0.0, (wake - now).total_seconds()))

@@ -8,6 +8,7 @@ next tick reconciles it (see reconcile.py).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +17,8 @@ from scheduler.config import ActivityConfig, SinksConfig
 from scheduler.delivery import deliver_tasks
 from scheduler.history import Event, RunHistory
 from scheduler.runner import AttemptResult, Cancellation, command_env, run_attempt
-from scheduler.store import RunFinish, RunRow, Session, Store, tail
+from scheduler.journal import JournalEntry, JournalError
+from scheduler.store import RunFinish, RunRow, Session, Store, StoreError, tail
 
 # A running row is declared abandoned only this long after its run could have ended anyway,
 # so a live scheduler that is merely slow to record its result is not overtaken.
@@ -40,6 +42,7 @@ class RunResult:
     status: str
     attempts: int
     error: str | None
+    journaled: bool = False  # the store was unavailable: the outcome waits in the journal
 
 
 @dataclass
@@ -127,16 +130,15 @@ def execute(context: RunContext, activity: ActivityConfig, started: StartedRun) 
         closed = _close_attempt(history, result, now)
         if result.outcome in ("success", "cancelled") or attempt > activity.retries:
             return _finish(context, activity, row, history, result, closed, attempt)
-        with context.store.session() as session:
-            if not session.record_progress(row, attempt, [closed]):
-                return _overtaken(row, attempt)
+        if not _record(context, lambda s: s.record_progress(row, attempt, [closed]), JournalEntry.progress(row, attempt, [closed])):
+            return _overtaken(row, attempt)
         if context.cancellation.wait(activity.backoff_before(attempt + 1).total_seconds()):
             cancelled = AttemptResult("cancelled", None, "cancelled during retry backoff", "", "")
             return _finish(context, activity, row, history, cancelled, None, attempt)
         attempt += 1
-        with context.store.session() as session:
-            if not session.record_progress(row, attempt, _attempt_events(history, activity, attempt, context.clock.now())):
-                return _overtaken(row, attempt)
+        opened = _attempt_events(history, activity, attempt, context.clock.now())
+        if not _record(context, lambda s: s.record_progress(row, attempt, opened), JournalEntry.progress(row, attempt, opened)):
+            return _overtaken(row, attempt)
 
 
 def _finish(
@@ -152,10 +154,30 @@ def _finish(
             status, error = "failed", report.error
     events = [e for e in (closed, _workflow_end(history, status, error, attempts, len(spawned), now)) if e is not None]
     finish = RunFinish(status, now, error, tail(result.stdout_tail), tail(result.stderr_tail))
-    with context.store.session() as session:
-        if not session.finish_run(row, finish, events, spawned):
-            return _overtaken(row, attempts)
-    return RunResult(activity.name, row.workflow_id, row.scheduled_for, row.trigger, status, attempts, error)
+    recorded = _record(context, lambda s: s.finish_run(row, finish, events, spawned), JournalEntry.finished(row, finish, events, spawned))
+    if not recorded:
+        return _overtaken(row, attempts)
+    return RunResult(activity.name, row.workflow_id, row.scheduled_for, row.trigger, status, attempts, error,
+                     journaled=recorded is JOURNALED)
+
+
+JOURNALED = "journaled"
+
+
+def _record(context: RunContext, write: Callable[[Session], bool], entry: JournalEntry) -> bool | str:
+    """Write a run step to the store or, when it stays unavailable past lock_timeout, to the journal.
+
+    Returns the store's answer (False: the run was closed meanwhile) or JOURNALED.
+    """
+    try:
+        with context.store.session() as session:
+            return write(session)
+    except StoreError:
+        try:
+            context.store.journal.append(entry)
+        except JournalError as exc:
+            raise StoreError(f"the store is unavailable and {exc}: the outcome of {entry.workflow_id} is lost") from None
+        return JOURNALED
 
 
 def _workflow_end(history: RunHistory, status: str, error: str | None, attempts: int, tasks: int, now: datetime) -> Event:

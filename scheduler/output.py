@@ -55,7 +55,8 @@ def styled_status(status: str) -> str:
 
 def _result_line(result: RunResult) -> str:
     attempts = f"{result.attempts} attempt{'s' if result.attempts != 1 else ''}"
-    line = f"{escape(result.workflow_id)} {styled_status(result.status)} ({result.trigger}, {attempts})"
+    kept = ", store busy: kept in the journal until the store can take it" if result.journaled else ""
+    line = f"{escape(result.workflow_id)} {styled_status(result.status)} ({result.trigger}, {attempts}{kept})"
     return line + (f": {escape(result.error)}" if result.error else "")
 
 

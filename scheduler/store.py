@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, overload
 
+from scheduler.journal import Journal, JournalEntry, JournalError
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -75,6 +77,11 @@ CREATE TABLE IF NOT EXISTS task_spawn_log (
     external_ref VARCHAR,
     created_at   TIMESTAMP NOT NULL,
     PRIMARY KEY (run_id, spec_hash)
+);
+-- Journal entries already replayed: what makes a replay record each outcome exactly once.
+CREATE TABLE IF NOT EXISTS journal_applied (
+    entry_id   VARCHAR PRIMARY KEY,
+    applied_at TIMESTAMP NOT NULL
 );
 """
 
@@ -331,25 +338,44 @@ class Session:
     def record_progress(self, run: RunRow, attempts: int, events: Sequence[Event]) -> bool:
         """Append a running run's events; False if it is no longer running (reconciled meanwhile)."""
         with self._transaction() as db:
-            if not self._is_running(db, run.run_id):
-                return False
-            db.execute("UPDATE activity_runs SET attempts = ? WHERE run_id = ?", [attempts, run.run_id])
-            self._insert_events(db, run, events)
-        return True
+            return self._record_progress(db, run, attempts, events)
 
     def finish_run(self, run: RunRow, finish: RunFinish, events: Sequence[Event], spawned: Sequence[SpawnRow] = ()) -> bool:
         """Close a running run with its final events and spawned tasks; False if already closed."""
         with self._transaction() as db:
-            if not self._is_running(db, run.run_id):
-                return False
-            db.execute(
-                "UPDATE activity_runs SET status = ?, finished_at = ?, error = ?,"
-                " stdout_tail = coalesce(?, stdout_tail), stderr_tail = coalesce(?, stderr_tail) WHERE run_id = ?",
-                [finish.status, to_db(finish.finished_at), finish.error, finish.stdout_tail, finish.stderr_tail, run.run_id],
-            )
-            self._insert_events(db, run, events)
-            self._insert_spawned(db, spawned)
+            return self._finish_run(db, run, finish, events, spawned)
+
+    def _record_progress(self, db: duckdb.DuckDBPyConnection, run: RunRow, attempts: int, events: Sequence[Event]) -> bool:
+        if not self._is_running(db, run.run_id):
+            return False
+        db.execute("UPDATE activity_runs SET attempts = ? WHERE run_id = ?", [attempts, run.run_id])
+        self._insert_events(db, run, events)
         return True
+
+    def _finish_run(
+        self, db: duckdb.DuckDBPyConnection, run: RunRow, finish: RunFinish, events: Sequence[Event], spawned: Sequence[SpawnRow]
+    ) -> bool:
+        if not self._is_running(db, run.run_id):
+            return False
+        db.execute(
+            "UPDATE activity_runs SET status = ?, finished_at = ?, error = ?,"
+            " stdout_tail = coalesce(?, stdout_tail), stderr_tail = coalesce(?, stderr_tail) WHERE run_id = ?",
+            [finish.status, to_db(finish.finished_at), finish.error, finish.stdout_tail, finish.stderr_tail, run.run_id],
+        )
+        self._insert_events(db, run, events)
+        self._insert_spawned(db, spawned)
+        return True
+
+    def apply_journaled(self, entry: JournalEntry, now: datetime) -> bool:
+        """Record a journaled step unless it was already; False when it was (or its run is closed)."""
+        run = _journaled_run(entry)
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM journal_applied WHERE entry_id = ?", [entry.entry_id]).fetchone():
+                return False
+            db.execute("INSERT INTO journal_applied VALUES (?, ?)", [entry.entry_id, to_db(now)])
+            if entry.step == "progress":
+                return self._record_progress(db, run, entry.attempts or 0, entry.run_events())
+            return self._finish_run(db, run, entry.run_finish(), entry.run_events(), entry.spawn_rows())
 
     def log_spawned(self, spawned: Sequence[SpawnRow]) -> None:
         """Record tasks spawned outside a stored run (a Temporal worker's activity)."""
@@ -363,6 +389,12 @@ class Session:
         return [RunRow.from_tuple(r) for r in rows]
 
 
+def _journaled_run(entry: JournalEntry) -> RunRow:
+    """The identifiers of a journaled step's run: all that recording a step needs of its row."""
+    return RunRow(entry.run_id, "", entry.workflow_id, entry.workflow_run_id, datetime.min, None, None,
+                  "running", "schedule", 0, None, None, None, None)
+
+
 @dataclass(frozen=True)
 class Store:
     path: Path
@@ -374,22 +406,51 @@ class Store:
     _process_lock: ClassVar[threading.Lock] = threading.Lock()
     _schema_ready: ClassVar[set[Path]] = set()
 
+    @property
+    def journal(self) -> Journal:
+        return Journal.beside(self.path)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A read-write session; creates the store on first use."""
-        with Store._process_lock:
+        """A read-write session; creates the store on first use and replays the journal first."""
+        deadline = time.monotonic() + self.lock_timeout.total_seconds()
+        # Sessions of this process waiting together give up together, not one lock_timeout after another.
+        if not Store._process_lock.acquire(timeout=self.lock_timeout.total_seconds()):
+            raise self._busy()
+        try:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create the store's directory {self.path.parent}: {exc.strerror}") from None
-            connection = self._connect(read_only=False)
+            connection = self._connect(read_only=False, deadline=deadline)
             try:
                 if self.path not in Store._schema_ready:
                     connection.execute(SCHEMA)
                     Store._schema_ready.add(self.path)
-                yield Session(connection)
+                session = Session(connection)
+                self._replay_journal(session)
+                yield session
             finally:
                 connection.close()
+        finally:
+            Store._process_lock.release()
+
+    def _replay_journal(self, session: Session) -> None:
+        import duckdb
+
+        journal = self.journal
+        if not journal.pending():
+            return
+        try:
+            with journal.locked():
+                for entry in journal.entries():
+                    try:
+                        session.apply_journaled(entry, datetime.now(UTC))
+                    except duckdb.Error:
+                        journal.reject(entry)
+                journal.clear()
+        except (JournalError, OSError) as exc:
+            raise StoreError(f"cannot replay journal {journal.path}: {exc}") from None
 
     @contextmanager
     def reader(self) -> Iterator[Session | None]:
@@ -408,10 +469,13 @@ class Store:
             finally:
                 connection.close()
 
-    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+    def _busy(self) -> StoreBusy:
+        return StoreBusy(f"store {self.path} stayed locked by another process for {self.lock_timeout}; nothing was changed")
+
+    def _connect(self, read_only: bool, deadline: float | None = None) -> duckdb.DuckDBPyConnection:
         import duckdb
 
-        deadline = time.monotonic() + self.lock_timeout.total_seconds()
+        deadline = deadline if deadline is not None else time.monotonic() + self.lock_timeout.total_seconds()
         delay = 0.01
         while True:
             try:
@@ -421,9 +485,7 @@ class Store:
                 if not is_lock:
                     raise StoreError(f"cannot open store {self.path}: {str(exc).splitlines()[0]}") from None
                 if time.monotonic() >= deadline:
-                    raise StoreBusy(
-                        f"store {self.path} stayed locked by another process for {self.lock_timeout}; nothing was changed"
-                    ) from None
+                    raise self._busy() from None
             # Jitter keeps two waiting schedulers from retrying in lockstep.
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.2)

@@ -30,6 +30,10 @@ ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="Activity def
 AddressOption = Annotated[str, typer.Option(help="Temporal frontend host:port.")]
 NamespaceOption = Annotated[str, typer.Option(help="Temporal namespace.")]
 TaskQueueOption = Annotated[str, typer.Option(help="Task queue the schedules start workflows on.")]
+LogFormatOption = Annotated[
+    str | None, typer.Option("--log-format", help="Event log on stderr: text or json (default: $SCHEDULER_LOG_FORMAT, else text).")
+]
+ListenOption = Annotated[str | None, typer.Option(help="Serve /metrics, /healthz and /readyz on HOST:PORT.")]
 
 
 def _exit_with(command: Callable[[], int]) -> NoReturn:
@@ -60,27 +64,36 @@ def _exit_with(command: Callable[[], int]) -> NoReturn:
 def tick(
     config: ConfigOption = DEFAULT_CONFIG_PATH,
     now: Annotated[str | None, typer.Option(help="Pretend it is this instant (ISO 8601; UTC if no offset).")] = None,
+    fail_on: Annotated[
+        Literal["failed", "missed", "never"],
+        typer.Option("--fail-on", help="Exit 1 when a run failed (failed), also when a slot was missed (missed), or never."),
+    ] = "failed",
+    log_format: LogFormatOption = None,
+    textfile: Annotated[Path | None, typer.Option(help="Write the metrics here for node-exporter's textfile collector.")] = None,
 ) -> None:
     """Run every due slot, record missed ones, and exit (what a CronJob runs)."""
     from scheduler.commands.tick import tick as command
 
-    _exit_with(lambda: command(config, now))
+    _exit_with(lambda: command(config, now, fail_on=fail_on, log_format=log_format, textfile=textfile))
 
 
 @app.command()
-def serve(config: ConfigOption = DEFAULT_CONFIG_PATH) -> None:
+def serve(config: ConfigOption = DEFAULT_CONFIG_PATH, log_format: LogFormatOption = None, listen: ListenOption = None) -> None:
     """Tick in a loop, sleeping until the next slot; SIGTERM stops it cleanly."""
     from scheduler.commands.serve import serve as command
 
-    _exit_with(lambda: command(config))
+    _exit_with(lambda: command(config, log_format=log_format, listen=listen))
 
 
 @app.command()
-def trigger(name: Annotated[str, typer.Argument(help="Activity name.")], config: ConfigOption = DEFAULT_CONFIG_PATH) -> None:
+def trigger(
+    name: Annotated[str, typer.Argument(help="Activity name.")], config: ConfigOption = DEFAULT_CONFIG_PATH,
+    log_format: LogFormatOption = None,
+) -> None:
     """Run an activity now, as a manual run."""
     from scheduler.commands.trigger import trigger as command
 
-    _exit_with(lambda: command(config, name))
+    _exit_with(lambda: command(config, name, log_format=log_format))
 
 
 @app.command()
@@ -89,11 +102,12 @@ def backfill(
     start: Annotated[str, typer.Option("--from", help="First day or instant (ISO 8601; the activity's zone if no offset).")],
     end: Annotated[str, typer.Option("--to", help="Last day or instant, included.")],
     config: ConfigOption = DEFAULT_CONFIG_PATH,
+    log_format: LogFormatOption = None,
 ) -> None:
     """Run the past slots in a range now, as scheduled runs of those slots."""
     from scheduler.commands.backfill import backfill as command
 
-    _exit_with(lambda: command(config, name, start, end))
+    _exit_with(lambda: command(config, name, start, end, log_format=log_format))
 
 
 @app.command()

@@ -145,6 +145,24 @@ class SinksConfig(_Strict):
     issue_core_rest: IssueCoreRestConfig = IssueCoreRestConfig()
 
 
+def _check_http_url(url: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise ValueError(f"expected an http:// or https:// URL, got {url!r}")
+    return url
+
+
+HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
+AlertEvent = Literal["failed", "missed", "recovered"]
+
+
+class AlertConfig(_Strict):
+    """A webhook that receives alert payloads (see scheduler/alerts.py)."""
+
+    url: HttpUrl
+    token_env: str | None = None
+    events: list[AlertEvent] = Field(default_factory=lambda: ["failed", "missed", "recovered"], min_length=1)
+
+
 def default_workflow_type(name: str) -> str:
     """daily_triage -> DailyTriageWorkflow."""
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part) + "Workflow"
@@ -163,6 +181,7 @@ class ActivityConfig(_Strict):
     catchup_window: PositiveDuration = Field(default=timedelta(hours=1))
     sink: SinkName = "null"
     workflow_type: str = ""
+    ping_url: HttpUrl | None = None
 
     @model_validator(mode="after")
     def _fill_workflow_type(self) -> ActivityConfig:
@@ -198,6 +217,7 @@ class ActivityConfig(_Strict):
 class SchedulerConfig(_Strict):
     store: StoreConfig = StoreConfig()
     sinks: SinksConfig = SinksConfig()
+    alert: list[AlertConfig] = Field(default_factory=list)
     activity: list[ActivityConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")

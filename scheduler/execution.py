@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from scheduler.clock import Clock, rfc3339_seconds
 from scheduler.config import ActivityConfig, SinksConfig
 from scheduler.delivery import deliver_tasks
+from scheduler.events import Listeners, SchedulerEvent
 from scheduler.history import Event, RunHistory
 from scheduler.runner import AttemptResult, Cancellation, command_env, run_attempt
 from scheduler.journal import JournalEntry, JournalError
@@ -31,6 +33,13 @@ class RunContext:
     sinks: SinksConfig
     clock: Clock
     cancellation: Cancellation
+    listeners: Listeners = field(default_factory=Listeners)
+
+    def emit(self, name: str, row: RunRow | None = None, **fields: Any) -> None:
+        if row is not None:
+            fields = {"activity": row.activity, "slot": row.scheduled_for, "run_id": row.run_id,
+                      "workflow_id": row.workflow_id, "trigger": row.trigger, **fields}
+        self.listeners.emit(SchedulerEvent(name, **fields))
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,10 @@ def claim_and_start(
 ) -> StartedRun | None:
     """Claim the slot and record the start; None when another scheduler already has it."""
     started, events = _opening(activity, scheduled_workflow_id(activity.name, slot), slot, trigger, context.clock.now())
-    return started if session.claim_slot(started.row, events) else None
+    if not session.claim_slot(started.row, events):
+        return None
+    context.emit("claimed", started.row)
+    return started
 
 
 def start_scheduled(context: RunContext, activity: ActivityConfig, slot: datetime, trigger: str) -> StartedRun | None:
@@ -125,11 +137,14 @@ def execute(context: RunContext, activity: ActivityConfig, started: StartedRun) 
     attempt = 1
     while True:
         env = command_env(row.run_id, row.activity, rfc3339_seconds(row.scheduled_for), row.workflow_id, attempt)
+        context.emit("started", row, attempt=attempt)
         result = run_attempt(activity.command, env, activity.timeout, context.cancellation)
         now = context.clock.now()
         closed = _close_attempt(history, result, now)
         if result.outcome in ("success", "cancelled") or attempt > activity.retries:
             return _finish(context, activity, row, history, result, closed, attempt)
+        context.emit("retried", row, attempt=attempt + 1, status=result.outcome, message=result.error,
+                     output_tail=result.stderr_tail or result.stdout_tail)
         if not _record(context, lambda s: s.record_progress(row, attempt, [closed]), JournalEntry.progress(row, attempt, [closed])):
             return _overtaken(row, attempt)
         if context.cancellation.wait(activity.backoff_before(attempt + 1).total_seconds()):
@@ -154,11 +169,24 @@ def _finish(
             status, error = "failed", report.error
     events = [e for e in (closed, _workflow_end(history, status, error, attempts, len(spawned), now)) if e is not None]
     finish = RunFinish(status, now, error, tail(result.stdout_tail), tail(result.stderr_tail))
-    recorded = _record(context, lambda s: s.finish_run(row, finish, events, spawned), JournalEntry.finished(row, finish, events, spawned))
+    previous: list[str | None] = [None]
+
+    def write(session: Session) -> bool:
+        previous[0] = session.previous_status(row.activity, row.run_id)
+        return session.finish_run(row, finish, events, spawned)
+
+    recorded = _record(context, write, JournalEntry.finished(row, finish, events, spawned))
     if not recorded:
         return _overtaken(row, attempts)
+    journaled = recorded is JOURNALED
+    message = error if not journaled else f"{error + '; ' if error else ''}store busy: kept in the journal"
+    context.emit(
+        "finished" if status == "success" else "failed", row, status=status, attempt=attempts, message=message,
+        duration=(now - row.started_at).total_seconds() if row.started_at else None,
+        previous_status=previous[0], output_tail=finish.stderr_tail or finish.stdout_tail,
+    )
     return RunResult(activity.name, row.workflow_id, row.scheduled_for, row.trigger, status, attempts, error,
-                     journaled=recorded is JOURNALED)
+                     journaled=journaled)
 
 
 JOURNALED = "journaled"
@@ -172,7 +200,8 @@ def _record(context: RunContext, write: Callable[[Session], bool], entry: Journa
     try:
         with context.store.session() as session:
             return write(session)
-    except StoreError:
+    except StoreError as error:
+        context.emit("store_error", workflow_id=entry.workflow_id, run_id=entry.run_id, message=f"{error}; keeping the {entry.step} in the journal")
         try:
             context.store.journal.append(entry)
         except JournalError as exc:

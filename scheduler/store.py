@@ -228,6 +228,15 @@ class Session:
         ).fetchone()
         return RunRow.from_tuple(row) if row else None
 
+    def previous_status(self, activity: str, run_id: str) -> str | None:
+        """The final status of the activity's latest finished run other than `run_id`."""
+        row = self._db.execute(
+            "SELECT status FROM activity_runs WHERE activity = ? AND run_id != ? AND status IN ?"
+            " ORDER BY finished_at DESC LIMIT 1",
+            [activity, run_id, list(FINAL_STATUSES)],
+        ).fetchone()
+        return row[0] if row else None
+
     def spawn_log(self) -> list[SpawnRow]:
         rows = self._db.execute(
             f"SELECT {_SPAWN_COLUMNS} FROM task_spawn_log"

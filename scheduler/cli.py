@@ -115,11 +115,34 @@ def runs(
     config: ConfigOption = DEFAULT_CONFIG_PATH,
     activity: Annotated[str | None, typer.Option(help="Only this activity.")] = None,
     output_format: Annotated[Literal["text", "json"], typer.Option("--format", help="text, or JSON (schema scheduler.runs/v1).")] = "text",
+    status: Annotated[str | None, typer.Option(help="Only this status (success, failed, timed_out, cancelled, running, missed).")] = None,
+    trigger: Annotated[str | None, typer.Option(help="Only this trigger (schedule, manual, backfill).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only slots from this day or instant (ISO 8601, UTC if no offset).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only slots up to this day (included) or instant.")] = None,
+    limit: Annotated[int, typer.Option(help="The newest N matching runs; 0 for all.")] = 50,
 ) -> None:
-    """List recorded runs and missed slots."""
+    """List recorded runs and missed slots: the 50 newest by default, oldest of them first."""
+    from scheduler.commands.runs import RunFilter
     from scheduler.commands.runs import runs as command
 
-    _exit_with(lambda: command(config, activity, output_format))
+    selection = RunFilter(activity, status, trigger, since, until, limit)
+    _exit_with(lambda: command(config, activity, output_format, selection))
+
+
+@app.command()
+def status(config: ConfigOption = DEFAULT_CONFIG_PATH) -> None:
+    """Per activity: schedule, last run, next slot, clean streak, missed and failed in the last 7 days."""
+    from scheduler.commands.status import status as command
+
+    _exit_with(lambda: command(config))
+
+
+@app.command()
+def logs(run_id: Annotated[str, typer.Argument(help="Run id (or workflow id) of a run.")], config: ConfigOption = DEFAULT_CONFIG_PATH) -> None:
+    """Print the stored stdout and stderr tails of a run."""
+    from scheduler.commands.logs import logs as command
+
+    _exit_with(lambda: command(config, run_id))
 
 
 @app.command()

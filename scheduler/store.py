@@ -161,6 +161,16 @@ class SpawnRow:
 
 
 @dataclass(frozen=True)
+class ActivitySummary:
+    last_status: str | None  # None: only missed slots so far
+    last_slot: datetime | None
+    last_finished_at: datetime | None
+    clean_streak: int  # successes since the latest run that was not one (missed slots included)
+    missed_recently: int
+    failed_recently: int
+
+
+@dataclass(frozen=True)
 class RunFinish:
     """What ends a run: its final status and the tails of its last attempt."""
 
@@ -200,6 +210,69 @@ class Session:
             params.append(status)
         rows = self._db.execute(query + " ORDER BY scheduled_for, started_at NULLS FIRST, run_id", params).fetchall()
         return [RunRow.from_tuple(r) for r in rows]
+
+    def runs_page(
+        self, *, activity: str | None = None, status: str | None = None, trigger: str | None = None,
+        since: datetime | None = None, until: datetime | None = None, limit: int | None = 50,
+    ) -> list[RunRow]:
+        """The newest `limit` runs (by slot) matching the filters, oldest first; `since`/`until` bound the slot."""
+        conditions, params = ["1=1"], []
+        for column, value in (("activity", activity), ("status", status), ("trigger", trigger)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
+        if since is not None:
+            conditions.append("scheduled_for >= ?")
+            params.append(to_db(since))
+        if until is not None:
+            conditions.append("scheduled_for <= ?")
+            params.append(to_db(until))
+        query = (f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE {' AND '.join(conditions)}"
+                 " ORDER BY scheduled_for DESC, started_at DESC NULLS LAST, run_id DESC")
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        rows = self._db.execute(query, params).fetchall()
+        return [RunRow.from_tuple(r) for r in reversed(rows)]
+
+    def run_by_id(self, run_id: str) -> RunRow | None:
+        """A run by its run id, or the latest run of a workflow id."""
+        row = self._db.execute(
+            f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE run_id = ? OR workflow_id = ?"
+            " ORDER BY (run_id = ?) DESC, started_at DESC NULLS LAST LIMIT 1",
+            [run_id, run_id, run_id],
+        ).fetchone()
+        return RunRow.from_tuple(row) if row else None
+
+    def activity_summaries(self, since: datetime) -> dict[str, ActivitySummary]:
+        """Per activity: its latest finished run, the clean streak, and what went wrong since `since`."""
+        rows = self._db.execute(
+            """
+            WITH decided AS (  -- missed slots break a streak, but are not runs
+                SELECT activity, status, scheduled_for, finished_at,
+                       row_number() OVER (PARTITION BY activity ORDER BY scheduled_for DESC, finished_at DESC NULLS LAST) AS age
+                FROM activity_runs WHERE status != 'running'
+            ),
+            streaks AS (
+                SELECT activity, coalesce(min(age) FILTER (WHERE status != 'success') - 1, count(*)) AS streak,
+                       count(*) FILTER (WHERE status = 'missed' AND scheduled_for >= ?) AS missed,
+                       count(*) FILTER (WHERE status IN ('failed', 'timed_out', 'cancelled') AND scheduled_for >= ?) AS failed
+                FROM decided GROUP BY activity
+            ),
+            latest AS (
+                SELECT activity, status, scheduled_for, finished_at,
+                       row_number() OVER (PARTITION BY activity ORDER BY scheduled_for DESC, finished_at DESC NULLS LAST) AS age
+                FROM activity_runs WHERE status NOT IN ('running', 'missed')
+            )
+            SELECT s.activity, l.status, l.scheduled_for, l.finished_at, s.streak, s.missed, s.failed
+            FROM streaks s LEFT JOIN latest l ON l.activity = s.activity AND l.age = 1
+            """,
+            [to_db(since), to_db(since)],
+        ).fetchall()
+        return {
+            activity: ActivitySummary(status, from_db(slot) if slot else None, from_db(finished) if finished else None,
+                                      streak, missed, failed)
+            for activity, status, slot, finished, streak, missed, failed in rows
+        }
 
     def latest_claims(self) -> dict[str, datetime]:
         """The latest claimed slot of each activity: where the next look at its schedule starts."""

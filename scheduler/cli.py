@@ -161,8 +161,13 @@ def export(directory: Annotated[Path, typer.Argument(help="Directory to write th
     _exit_with(lambda: command(config, directory))
 
 
-def _temporal_command(name: str, summary: str) -> None:
-    """`scheduler temporal NAME`: both subcommands take the same connection options."""
+def _temporal_command(name: str, summary: str, listens: bool = False) -> None:
+    """`scheduler temporal NAME`: both subcommands take the same connection options; the worker also `--listen`."""
+
+    def run_with(config: Path, address: str, namespace: str, task_queue: str, **extra: object) -> None:
+        module = importlib.import_module(f"scheduler.commands.temporal_{name}")
+        run: Callable[..., int] = getattr(module, f"temporal_{name}")
+        _exit_with(lambda: run(config, address, namespace, task_queue, **extra))
 
     def command(
         config: ConfigOption = DEFAULT_CONFIG_PATH,
@@ -170,16 +175,24 @@ def _temporal_command(name: str, summary: str) -> None:
         namespace: NamespaceOption = "default",
         task_queue: TaskQueueOption = "scheduler",
     ) -> None:
-        module = importlib.import_module(f"scheduler.commands.temporal_{name}")
-        run: Callable[[Path, str, str, str], int] = getattr(module, f"temporal_{name}")
-        _exit_with(lambda: run(config, address, namespace, task_queue))
+        run_with(config, address, namespace, task_queue)
 
-    command.__doc__ = summary
-    temporal_app.command(name)(command)
+    def listening_command(
+        config: ConfigOption = DEFAULT_CONFIG_PATH,
+        address: AddressOption = "localhost:7233",
+        namespace: NamespaceOption = "default",
+        task_queue: TaskQueueOption = "scheduler",
+        listen: ListenOption = None,
+    ) -> None:
+        run_with(config, address, namespace, task_queue, listen=listen)
+
+    chosen = listening_command if listens else command
+    chosen.__doc__ = summary
+    temporal_app.command(name)(chosen)
 
 
 _temporal_command("apply", "Create or update one Temporal Schedule per activity.")
-_temporal_command("worker", "Run a worker that executes the activities' commands for Temporal Schedules.")
+_temporal_command("worker", "Run a worker that executes the activities' commands for Temporal Schedules.", listens=True)
 
 
 def main() -> None:

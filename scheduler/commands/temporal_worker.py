@@ -6,16 +6,29 @@ import asyncio
 import signal
 from pathlib import Path
 
-from scheduler.commands import EXIT_OK, OperationalError, store_of
+from scheduler.commands import EXIT_OK, OperationalError, UsageError, store_of
 from scheduler.config import load_config
 from scheduler.launch import stop_requested
 from scheduler.output import escape, stdout
 from scheduler.runner import Cancellation
 
 
-def temporal_worker(config_path: Path, address: str, namespace: str, task_queue: str) -> int:
-    """Polls until SIGTERM/SIGINT, then cancels the commands in progress and exits."""
+def temporal_worker(config_path: Path, address: str, namespace: str, task_queue: str, listen: str | None = None) -> int:
+    """Polls until SIGTERM/SIGINT, then cancels the commands in progress and exits.
+
+    With `--listen`, /healthz answers while the process does and /readyz while its store opens;
+    /metrics carries the store-error and tick families (runs are counted by Temporal itself).
+    """
     loaded = load_config(config_path)
+    if listen is not None:
+        from scheduler.health import start_http, store_problem
+        from scheduler.metrics import SchedulerMetrics
+
+        store = store_of(loaded)
+        try:
+            start_http(listen, SchedulerMetrics(), lambda: store_problem(store))
+        except (ValueError, OSError) as exc:
+            raise UsageError(str(exc)) from None
     from scheduler.temporal.connection import TemporalUnavailable, connect
     from scheduler.temporal.worker import run_worker
 

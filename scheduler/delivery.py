@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from scheduler.config import SinksConfig
 from scheduler.capture import TaskSpec
+from scheduler.config import SinksConfig
 from scheduler.sinks import SINKS, SinkError, TaskDelivery
 from scheduler.store import SpawnRow
 

@@ -18,8 +18,8 @@ from scheduler.config import ActivityConfig, SinksConfig
 from scheduler.delivery import deliver_tasks
 from scheduler.events import Listeners, SchedulerEvent
 from scheduler.history import Event, RunHistory
-from scheduler.runner import AttemptResult, Cancellation, command_env, run_attempt
 from scheduler.journal import JournalEntry, JournalError
+from scheduler.runner import AttemptResult, Cancellation, command_env, run_attempt
 from scheduler.store import RunFinish, RunRow, Session, Store, StoreError, tail
 
 # A running row is declared abandoned only this long after its run could have ended anyway,
@@ -145,14 +145,16 @@ def execute(context: RunContext, activity: ActivityConfig, started: StartedRun) 
             return _finish(context, activity, row, history, result, closed, attempt)
         context.emit("retried", row, attempt=attempt + 1, status=result.outcome, message=result.error,
                      output_tail=result.stderr_tail or result.stdout_tail)
-        if not _record(context, lambda s: s.record_progress(row, attempt, [closed]), JournalEntry.progress(row, attempt, [closed])):
+        progress = JournalEntry.progress(row, attempt, [closed])
+        if not _record(context, lambda s, n=attempt, e=closed: s.record_progress(row, n, [e]), progress):
             return _overtaken(row, attempt)
         if context.cancellation.wait(activity.backoff_before(attempt + 1).total_seconds()):
             cancelled = AttemptResult("cancelled", None, "cancelled during retry backoff", "", "")
             return _finish(context, activity, row, history, cancelled, None, attempt)
         attempt += 1
         opened = _attempt_events(history, activity, attempt, context.clock.now())
-        if not _record(context, lambda s: s.record_progress(row, attempt, opened), JournalEntry.progress(row, attempt, opened)):
+        progress = JournalEntry.progress(row, attempt, opened)
+        if not _record(context, lambda s, n=attempt, e=opened: s.record_progress(row, n, e), progress):
             return _overtaken(row, attempt)
 
 

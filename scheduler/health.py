@@ -43,7 +43,7 @@ def start_http(
     host, port = parse_listen(listen)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+        def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             if path == METRICS_PATH:
                 self._answer(200, metrics.exposition(), "text/plain; version=0.0.4; charset=utf-8")

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 from scheduler.clock import Clock, ShiftedClock, SystemClock, parse_instant
 from scheduler.config import LoadedConfig, load_config
 from scheduler.execution import RunContext
+from scheduler.launch import stop_requested
 from scheduler.logs import configure as configure_logs
 from scheduler.logs import log_event, log_format_from
 from scheduler.redaction import Redactor
-from scheduler.launch import stop_requested
 from scheduler.runner import Cancellation
 from scheduler.store import Store
 

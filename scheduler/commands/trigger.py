@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scheduler.commands import EXIT_OK, EXIT_RUN_FAILED, observed_context, stop_on_signals
+from scheduler.commands import (
+    EXIT_OK,
+    EXIT_RUN_FAILED,
+    observed_context,
+    stop_on_signals,
+)
 from scheduler.engine import TickReport
 from scheduler.execution import execute, start_manual
 from scheduler.output import print_report

@@ -6,7 +6,6 @@ process) across the end of the runs; the next session replays the journal, exact
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import subprocess
@@ -19,7 +18,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from scheduler.journal import Journal
-from tests.scheduler.conftest import PY, Workspace, activity, event_types, scheduler_argv
+from tests.scheduler.conftest import (
+    PY,
+    Workspace,
+    activity,
+    event_types,
+    scheduler_argv,
+)
 
 DEADLINE = 120.0
 BUSY_SETTINGS = '\n[sinks.issue_core_rest]\nretries = 0\ntimeout = "5s"\n'

@@ -22,7 +22,14 @@ from werkzeug import Response
 from scheduler import alerts
 from scheduler.logs import _Formatter
 from scheduler.redaction import Redactor
-from tests.scheduler.conftest import PY, Cli, Workspace, activity, run_scheduler, scheduler_argv
+from tests.scheduler.conftest import (
+    PY,
+    Cli,
+    Workspace,
+    activity,
+    run_scheduler,
+    scheduler_argv,
+)
 from tests.scheduler.test_busy_store import wait_until
 
 TOKEN = "tok-alert-7c1e-secret"
@@ -56,7 +63,7 @@ def test_text_logs_have_timestamps_and_no_colour(workspace: Workspace) -> None:
     workspace.write(activity("daily"))
     result = run_scheduler("tick", "--config", workspace.config, "--now", NOW, "--log-format", "text")
     assert result.returncode == 0
-    claimed, started, finished = result.stderr.splitlines()
+    _claimed, _started, finished = result.stderr.splitlines()
     assert finished.split()[1:3] == ["INFO", "finished"] and "status=success" in finished and "duration_s=" in finished
     datetime.fromisoformat(finished.split()[0])
     assert "\x1b[" not in result.stderr

@@ -33,7 +33,7 @@ def test_runs_shows_the_50_newest_with_full_timestamps_on_a_narrow_terminal(work
     _seed(workspace, 300)
     result = subprocess.run(scheduler_argv("runs", "--config", workspace.config), capture_output=True, text=True,
                             env={**os.environ, "COLUMNS": "60"}, timeout=60)
-    header, *lines = result.stdout.splitlines()
+    _header, *lines = result.stdout.splitlines()
     assert len(lines) == 50
     assert lines[-1].split()[1] == "2026-01-01T04:59:00Z" and lines[0].split()[1] == "2026-01-01T04:10:00Z"
     assert all("…" not in line for line in lines)

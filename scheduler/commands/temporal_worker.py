@@ -6,9 +6,17 @@ import asyncio
 import signal
 from pathlib import Path
 
-from scheduler.commands import EXIT_OK, OperationalError, UsageError, store_of
+from scheduler.commands import (
+    EXIT_OK,
+    OperationalError,
+    UsageError,
+    redactor_of,
+    store_of,
+)
 from scheduler.config import load_config
 from scheduler.launch import stop_requested
+from scheduler.logs import configure as configure_logs
+from scheduler.logs import log_event, log_format_from
 from scheduler.output import escape, stdout
 from scheduler.runner import Cancellation
 
@@ -16,17 +24,25 @@ from scheduler.runner import Cancellation
 def temporal_worker(config_path: Path, address: str, namespace: str, task_queue: str, listen: str | None = None) -> int:
     """Polls until SIGTERM/SIGINT, then cancels the commands in progress and exits.
 
-    With `--listen`, /healthz answers while the process does and /readyz while its store opens;
-    /metrics carries the store-error and tick families (runs are counted by Temporal itself).
+    Each attempt is logged (format from SCHEDULER_LOG_FORMAT). With `--listen`, /healthz answers
+    while the process does, /readyz while its store opens, and /metrics counts the attempts run here.
     """
     loaded = load_config(config_path)
+    from scheduler.events import Listeners
+    from scheduler.metrics import SchedulerMetrics
+
+    try:
+        configure_logs(log_format_from(None), redactor_of(loaded))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    metrics = SchedulerMetrics()
+    listeners = Listeners(log_event, metrics)
     if listen is not None:
         from scheduler.health import start_http, store_problem
-        from scheduler.metrics import SchedulerMetrics
 
         store = store_of(loaded)
         try:
-            start_http(listen, SchedulerMetrics(), lambda: store_problem(store))
+            start_http(listen, metrics, lambda: store_problem(store))
         except (ValueError, OSError) as exc:
             raise UsageError(str(exc)) from None
     from scheduler.temporal.connection import TemporalUnavailable, connect
@@ -41,7 +57,7 @@ def temporal_worker(config_path: Path, address: str, namespace: str, task_queue:
         if stop_requested():  # asked to stop while connecting
             stop.set()
         stdout().print(f"worker polling task queue {escape(task_queue)} at {escape(address)} (namespace {escape(namespace)})")
-        await run_worker(loaded, store_of(loaded), client, task_queue, Cancellation(), stop)
+        await run_worker(loaded, store_of(loaded), client, task_queue, Cancellation(), stop, listeners)
 
     try:
         asyncio.run(work())

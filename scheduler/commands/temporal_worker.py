@@ -28,7 +28,7 @@ def temporal_worker(config_path: Path, address: str, namespace: str, task_queue:
     while the process does, /readyz while its store opens, and /metrics counts the attempts run here.
     """
     loaded = load_config(config_path)
-    from scheduler.events import Listeners
+    from scheduler.events import Listeners, SchedulerEvent
     from scheduler.metrics import SchedulerMetrics
 
     try:
@@ -42,9 +42,11 @@ def temporal_worker(config_path: Path, address: str, namespace: str, task_queue:
 
         store = store_of(loaded)
         try:
-            start_http(listen, metrics, lambda: store_problem(store))
+            server = start_http(listen, metrics, lambda: store_problem(store))
         except (ValueError, OSError) as exc:
             raise UsageError(str(exc)) from None
+        host, port = server.server_address[:2]
+        listeners.emit(SchedulerEvent("listening", message=f"http://{host}:{port}"))
     from scheduler.temporal.connection import TemporalUnavailable, connect
     from scheduler.temporal.worker import run_worker
 

@@ -525,6 +525,8 @@ class Store:
             return
         try:
             with journal.locked():
+                if not journal.pending():  # another process replayed it while this one waited
+                    return
                 for entry in journal.entries():
                     try:
                         session.apply_journaled(entry, datetime.now(UTC))

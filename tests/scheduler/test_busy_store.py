@@ -165,3 +165,23 @@ def test_serve_keeps_serving_through_a_held_store_and_replays(workspace: Workspa
     assert server.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "kept in the journal" in stdout
+
+
+def test_sessions_racing_to_replay_one_journal_all_succeed_and_record_once(workspace: Workspace, marker_dir: Path) -> None:
+    _busy_workspace(workspace, marker_dir, 3)
+    tick = subprocess.Popen(scheduler_argv("tick", "--config", workspace.config, "--now", "2026-06-19T09:00:05Z"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_until(lambda: len(list(marker_dir.glob("*.started"))) == 3, "the runs never started")
+    with store_held(_store_path(workspace)):
+        (marker_dir / "go").touch()
+        tick.communicate(timeout=DEADLINE)
+    # Racers wait for each other's store lock; what they race for is the journal.
+    workspace.config.write_text(workspace.config.read_text().replace('lock_timeout = "300ms"', 'lock_timeout = "60s"'))
+    ticks = [subprocess.Popen(scheduler_argv("tick", "--config", workspace.config, "--now", "2026-06-19T09:10:00Z"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    for racer in ticks:
+        _, stderr = racer.communicate(timeout=DEADLINE)
+        assert racer.returncode == 0, stderr
+    runs = workspace.runs()
+    assert [r.status for r in runs] == ["success"] * 3
+    assert all(event_types(workspace.events(r)).count("WorkflowExecutionCompleted") == 1 for r in runs)

@@ -6,8 +6,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduler.capture import TaskSpec
 from scheduler.config import SinksConfig
-from scheduler.runner import TaskSpec
 from scheduler.sinks import SINKS, SinkError, TaskDelivery
 from scheduler.store import SpawnRow
 

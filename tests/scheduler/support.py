@@ -126,7 +126,7 @@ Cli = Callable[..., CliResult]
 def scheduler_argv(*args: str | Path) -> list[str]:
     """argv that runs the installed `scheduler` console script as its own process."""
     script = Path(PY).with_name("scheduler")
-    prefix = [str(script)] if script.exists() else [PY, "-c", "from scheduler.cli import main; main()"]
+    prefix = [str(script)] if script.exists() else [PY, "-c", "from scheduler.launch import main; main()"]
     return prefix + [str(a) for a in args]
 
 

@@ -23,7 +23,7 @@ from auditor.model import Finding, Task, Workplan
 
 if TYPE_CHECKING:
     from auditor.evidence.block import CheckNode, EvidenceSpec
-    from auditor.evidence.sources.base import LoadTarget
+    from auditor.evidence.sources.base import Horizon, LoadTarget
     from auditor.progress import ProgressCallback
 
 __all__ = ["Audit", "SnapshotError", "Verdict", "audit"]
@@ -44,18 +44,24 @@ def audit(
     strict: bool = False,
     progress: ProgressCallback | None = None,
     config: Config | None = None,
+    now: dt.datetime | None = None,
 ) -> Audit:
     """Judge every evidence block of ``workplans``.
 
     ``evidence_dirs`` maps a repo name to its bundle directory (None: not configured).
     ``snapshot`` keeps the store in that file; ``from_snapshot`` judges from a kept store
     instead of reading sources (:class:`SnapshotError` when it is not one). ``config``, when
-    given, applies rule settings and inline directives to the WP04x findings.
+    given, applies rule settings and inline directives to the WP04x findings. Records dated
+    after ``today`` (after ``now``, default the clock, when ``today`` is its day) are left out.
     """
     from auditor.evidence import sources, store
     from auditor.evidence.block import parse_block
     from auditor.evidence.judge import Judge
-    from auditor.rules import wp040_violated, wp041_ready, wp042_evidence_block, wp043_unknown, wp044_source_unreadable
+    from auditor.evidence.sources.base import Horizon
+    from auditor.rules import (
+        wp040_violated, wp041_ready, wp042_evidence_block, wp043_unknown, wp044_source_unreadable, wp045_duplicate_record,
+        wp046_future_record,
+    )
 
     config = config or Config()
     findings = _Findings(config)
@@ -72,16 +78,18 @@ def audit(
     db = store.open_snapshot(from_snapshot) if from_snapshot else store.create(snapshot)
     try:
         if from_snapshot is None:
-            sources.load(db, [_target(repo, blocks, evidence_dirs, config) for repo in repos], progress)
+            horizon = Horizon.of(today, now or dt.datetime.now(dt.UTC))
+            sources.load(db, [_target(repo, blocks, evidence_dirs, config, horizon) for repo in repos], progress)
         judges = {repo: Judge(db, repo, today) for repo in repos}
         verdicts = [judges[workplan.repo or ""].verdict(workplan, task, spec) for workplan, task, spec in blocks]
         problems = db.execute(
-            "SELECT repo, source, path, line, message FROM source_problems WHERE list_contains(?, repo) ORDER BY ALL", [repos]
+            "SELECT repo, source, path, line, message, kind FROM source_problems WHERE list_contains(?, repo) ORDER BY ALL", [repos]
         ).fetchall()
     finally:
         db.close()
     for problem in problems:
-        findings.add(wp044_source_unreadable, SourceProblem(*problem))
+        for rule in (wp044_source_unreadable, wp045_duplicate_record, wp046_future_record):
+            findings.add(rule, SourceProblem(*problem))
     for (workplan, _, _), verdict in zip(blocks, verdicts):
         for rule in (wp040_violated, wp041_ready, wp043_unknown):
             findings.add(rule, JudgedTask(workplan, verdict, strict))
@@ -97,7 +105,8 @@ def _tasks_with_evidence(workplans: list[Workplan]) -> Iterator[tuple[Workplan, 
 
 
 def _target(
-    repo: str, blocks: list[tuple[Workplan, Task, EvidenceSpec]], evidence_dirs: dict[str, Path | None], config: Config
+    repo: str, blocks: list[tuple[Workplan, Task, EvidenceSpec]], evidence_dirs: dict[str, Path | None], config: Config,
+    horizon: Horizon,
 ) -> LoadTarget:
     from auditor.evidence.checks.base import RepoPathArgs
     from auditor.evidence.checks.consecutive_runs import ConsecutiveRunsArgs
@@ -114,7 +123,7 @@ def _target(
     }
     return LoadTarget(
         repo, evidence_dirs.get(repo), Path(root) if root else None, frozenset(paths),
-        sources=config.sources_for(repo), runs=frozenset(runs),
+        sources=config.sources_for(repo), runs=frozenset(runs), horizon=horizon,
     )
 
 

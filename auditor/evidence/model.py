@@ -126,3 +126,5 @@ class SourceProblem:
     path: str
     line: int
     message: str
+    kind: str = "malformed"
+    """``malformed`` (WP044), ``duplicate`` (WP045) or ``future`` (WP046)."""

@@ -22,7 +22,7 @@ from auditor.config import ConfigError
 if TYPE_CHECKING:
     import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped whenever a table or column changes meaning; a snapshot of another version is refused."""
 
 
@@ -36,10 +36,6 @@ class Column:
     type: str
     """DuckDB type: VARCHAR, TIMESTAMPTZ, DATE, BIGINT, INTEGER, BOOLEAN."""
     doc: str
-    required: bool = False
-    """For record columns read from bundle files: a record without it is malformed."""
-    values: tuple[str, ...] = ()
-    """For record columns: the only values allowed (empty: any)."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +44,8 @@ class Table:
     doc: str
     columns: tuple[Column, ...]
     from_records: bool = False
-    """Filled from JSON lines / CSV / Parquet records, validated column by column."""
+    """Filled from JSON lines / CSV / Parquet records, each checked against its model in
+    :mod:`contract.records` (which says which fields are required and what values they take)."""
     per_repo: bool = True
 
     @property
@@ -66,16 +63,12 @@ _REPO = Column("repo", "VARCHAR", "the repo (Workplan.repo) whose evidence this 
 _PATH = Column("path", "VARCHAR", "the bundle file, or the service endpoint, the record came from")
 _LINE = Column("line", "BIGINT", "its 1-based line (CSV: file line; Parquet: row number; service: position in the listing)")
 
-RUN_STATUSES = ("success", "failed", "timed_out", "cancelled", "running", "missed")
-RUN_TRIGGERS = ("schedule", "manual", "backfill")
+def _text(name: str, doc: str) -> Column:
+    return Column(name, "VARCHAR", doc)
 
 
-def _text(name: str, doc: str, required: bool = False, values: tuple[str, ...] = ()) -> Column:
-    return Column(name, "VARCHAR", doc, required, values)
-
-
-def _time(name: str, doc: str, required: bool = False) -> Column:
-    return Column(name, "TIMESTAMPTZ", doc, required)
+def _time(name: str, doc: str) -> Column:
+    return Column(name, "TIMESTAMPTZ", doc)
 
 
 TABLES: tuple[Table, ...] = (
@@ -91,11 +84,12 @@ TABLES: tuple[Table, ...] = (
         Column("problems", "BIGINT", "problems found (the first 100 are in source_problems)"),
         _text("detail", "why the state is not `ok`"),
     )),
-    Table("source_problems", "a malformed line, record or file (reported as WP044)", (
+    Table("source_problems", "a malformed line, record or file (WP044), a collapsed duplicate record (WP045), a record from the future (WP046)", (
         _text("source", "source name"),
         _text("path", "file"),
         Column("line", "BIGINT", "1-based line"),
         _text("message", "what is wrong"),
+        _text("kind", "`malformed` (makes the source unreadable), `duplicate` or `future` (left out)"),
     )),
     Table("executions", "one Temporal workflow execution per history file", (
         _text("workflow_id", "started event's `workflowId`, else the file name stem"),
@@ -121,42 +115,42 @@ TABLES: tuple[Table, ...] = (
         _text("path", "as in executions"),
     )),
     Table("activity_runs", "`activity_runs.jsonl` / `.csv` / `.parquet`", (
-        _text("run_id", "run id", required=True),
-        _text("activity", "activity name", required=True),
-        _text("workflow_id", "Temporal workflow id", required=True),
+        _text("run_id", "run id"),
+        _text("activity", "activity name"),
+        _text("workflow_id", "Temporal workflow id"),
         _text("workflow_run_id", "Temporal run id"),
         _time("scheduled_for", "the slot the run was for"),
-        _time("started_at", "start", required=True),
+        _time("started_at", "start"),
         _time("finished_at", "end"),
-        _text("status", "outcome", required=True, values=RUN_STATUSES),
-        _text("trigger", "what started it", required=True, values=RUN_TRIGGERS),
+        _text("status", "outcome"),
+        _text("trigger", "what started it"),
     ), from_records=True),
     Table("progress", "`state_hub/progress.jsonl`", (
-        _text("id", "record id", required=True),
+        _text("id", "record id"),
         _text("workstream_id", "State Hub workstream"),
         _text("task_id", "State Hub task"),
-        _text("key", "progress key, e.g. `daily_triage`", required=True),
-        Column("for_date", "DATE", "the day the record is for", required=True),
-        _text("status", "e.g. `done`; `failed` never counts", required=True),
-        _time("recorded_at", "when it was recorded", required=True),
+        _text("key", "progress key, e.g. `daily_triage`"),
+        Column("for_date", "DATE", "the day the record is for"),
+        _text("status", "e.g. `done`; `failed` never counts"),
+        _time("recorded_at", "when it was recorded"),
         _text("workflow_id", "the run that recorded it"),
     ), from_records=True),
     Table("decisions", "`state_hub/decisions.jsonl`", (
-        _text("id", "decision id", required=True),
-        _text("title", "title", required=True),
-        _text("status", "e.g. `accepted`", required=True),
-        _time("recorded_at", "when it was recorded", required=True),
+        _text("id", "decision id"),
+        _text("title", "title"),
+        _text("status", "e.g. `accepted`"),
+        _time("recorded_at", "when it was recorded"),
     ), from_records=True),
     Table("feedback", "`state_hub/feedback.jsonl`", (
-        _text("id", "feedback id", required=True),
-        _text("kind", "e.g. `calibration`", required=True),
+        _text("id", "feedback id"),
+        _text("kind", "e.g. `calibration`"),
         _text("subject", "what it is about"),
-        _time("recorded_at", "when it was recorded", required=True),
+        _time("recorded_at", "when it was recorded"),
     ), from_records=True),
     Table("messages", "`state_hub/messages.jsonl`", (
-        _text("id", "message id", required=True),
+        _text("id", "message id"),
         _text("subject", "subject"),
-        _time("recorded_at", "when it was recorded", required=True),
+        _time("recorded_at", "when it was recorded"),
     ), from_records=True),
     Table("notes", "`notes/**/*.md` working-memory notes", (
         _text("name", "file name stem"),
@@ -165,16 +159,16 @@ TABLES: tuple[Table, ...] = (
         _text("path", "the note file, or the notes service endpoint"),
     )),
     Table("task_spawn_log", "`task_spawn_log.jsonl`", (
-        _text("run_id", "the run that spawned the task", required=True),
-        _text("definition", "activity definition", required=True),
-        _text("sink", "`null` or `issue_core_rest`", required=True),
-        _text("spec_hash", "hash of the task spec", required=True),
+        _text("run_id", "the run that spawned the task"),
+        _text("definition", "activity definition"),
+        _text("sink", "`null` or `issue_core_rest`"),
+        _text("spec_hash", "hash of the task spec"),
         _text("external_ref", "reference returned by the sink"),
-        _time("created_at", "when it was spawned", required=True),
+        _time("created_at", "when it was spawned"),
     ), from_records=True),
     Table("issue_tasks", "`issue_core/tasks.jsonl`", (
-        _text("ref", "issue-core task reference", required=True),
-        _text("status", "task status", required=True),
+        _text("ref", "issue-core task reference"),
+        _text("status", "task status"),
         _text("title", "title"),
     ), from_records=True),
     Table("repo_files", "the repo files that file checks name, read from the repo checkout", (

@@ -159,7 +159,9 @@ def test_live_notes_fill_the_same_rows_as_note_files(bundle: Bundle, httpserver:
 
 
 def test_live_issue_core_resolves_the_spawn_log_references(bundle: Bundle, httpserver: HTTPServer, token: str) -> None:
-    bundle.append("task_spawn_log.jsonl", SPAWNED, {**SPAWNED, "external_ref": "IC-2"}, {**SPAWNED, "external_ref": "IC-404"})
+    bundle.append(
+        "task_spawn_log.jsonl", SPAWNED, {**SPAWNED, "spec_hash": "h2", "external_ref": "IC-2"}, {**SPAWNED, "spec_hash": "h3", "external_ref": "IC-404"}
+    )
     bundle.append("issue_core/tasks.jsonl", {"ref": "IC-1", "status": "open"}, {"ref": "IC-2", "status": "done", "title": "t"})
     httpserver.expect_request("/api/tasks/IC-1").respond_with_json({"status": "open"})
     httpserver.expect_request("/api/tasks/IC-2").respond_with_json({"ref": "IC-2", "status": "done", "title": "t"})

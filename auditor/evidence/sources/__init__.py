@@ -91,8 +91,8 @@ def record(db: duckdb.DuckDBPyConnection, repo: str, source: str, report: Source
         "INSERT INTO source_states VALUES (?, ?, ?, ?, ?, ?, ?)",
         [repo, source, report.location, report.state, report.records, report.problem_count, report.detail],
     )
-    if report.problems:
+    if report.problems or report.notices:
         db.executemany(
-            "INSERT INTO source_problems VALUES (?, ?, ?, ?, ?)",
-            [(repo, source, problem.path, problem.line, problem.message) for problem in report.problems],
+            "INSERT INTO source_problems VALUES (?, ?, ?, ?, ?, ?)",
+            [(repo, source, problem.path, problem.line, problem.message, problem.kind) for problem in [*report.problems, *report.notices]],
         )

@@ -37,7 +37,7 @@ class LiveIssueCoreSource(ServiceSource):
         return [{"ref": ref, **task} if isinstance(task, dict) else task for ref, task in answers if task is not None]
 
     def store(self, db: duckdb.DuckDBPyConnection, target: LoadTarget, answer: list[Any], report: SourceReport) -> int:
-        return load_items(db, TABLE[issue_core.SOURCE.table], target.repo, report.location or "", answer, report)
+        return load_items(db, issue_core.SOURCE.table, target, report.location or "", answer, report)
 
 
 SOURCE = LiveIssueCoreSource()

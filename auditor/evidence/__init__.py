@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from auditor.config import Config
-from auditor.evidence.model import JudgedTask, SourceProblem, Verdict
+from auditor.evidence.model import AuditedWorkplan, JudgedTask, SourceProblem, Verdict
 from auditor.evidence.store import SnapshotError
 from auditor.model import Finding, Task, Workplan
 
@@ -55,7 +55,7 @@ def audit(
     after ``today`` (after ``now``, default the clock, when ``today`` is its day) are left out.
     """
     from auditor.evidence import sources, store
-    from auditor.evidence.block import parse_block
+    from auditor.evidence.block import parse_block, window_errors
     from auditor.evidence.judge import Judge
     from auditor.evidence.sources.base import Horizon
     from auditor.rules import (
@@ -66,11 +66,12 @@ def audit(
     config = config or Config()
     findings = _Findings(config)
     for workplan in workplans:
-        findings.add(wp042_evidence_block, workplan)
+        findings.add(wp042_evidence_block, AuditedWorkplan(workplan, today))
     blocks = [
         (workplan, task, parsed.spec)
         for workplan, task in _tasks_with_evidence(workplans)
         if (parsed := parse_block(task.evidence.text, task.evidence.line)).spec is not None
+        and not window_errors(parsed.spec, today, config.limits.max_slots)
     ]
     if not blocks:
         return Audit(findings=findings.found)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -115,6 +116,14 @@ class JudgedTask:
     verdict: Verdict
     strict: bool = False
     """``--strict-evidence``: an unknown verdict is an error, not a warning."""
+
+
+@dataclass(frozen=True)
+class AuditedWorkplan:
+    """The subject of WP042: a workplan whose evidence blocks are judged on ``today``."""
+
+    workplan: Workplan
+    today: dt.date
 
 
 @dataclass(frozen=True)

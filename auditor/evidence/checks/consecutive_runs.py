@@ -235,6 +235,47 @@ def expected_slots(args: ConsecutiveRunsArgs, today: dt.date) -> list[ExpectedSl
     return [ExpectedSlot(start.astimezone(zone).date(), start) for start in starts]
 
 
+def slot_count(args: ConsecutiveRunsArgs, today: dt.date) -> int:
+    """How many slots :func:`expected_slots` would compute, from the cron fields alone (daylight
+    saving aside), so that a window too large to judge is refused before any slot is computed."""
+    from croniter import croniter
+
+    parsed = croniter(args.schedule)
+    fields = parsed.expanded
+    minutes, hours, days, months, weekdays = fields[:5]
+    per_day = _size(minutes, 60) * _size(hours, 24) * (_size(fields[5], 60) if len(fields) > 5 else 1)
+    first, last = args.after + dt.timedelta(days=1), today
+    span = (last - first).days + 1
+    if span <= 0:
+        return 0
+    if days == ["*"] and months == ["*"] and weekdays == ["*"]:
+        return per_day * span
+    nth = getattr(parsed, "nth_weekday_of_month", {}) or {}
+    matching = sum(_cron_day(first + dt.timedelta(days=offset), days, months, weekdays, nth) for offset in range(span))
+    return per_day * matching
+
+
+def _size(values: list[Any], everything: int) -> int:
+    return everything if values == ["*"] else len(values)
+
+
+def _cron_day(day: dt.date, days: list[Any], months: list[Any], weekdays: list[Any], nth: dict[int, set[Any]]) -> bool:
+    """Whether cron fires on ``day`` (day of month and weekday are or-ed when both are given)."""
+    if months != ["*"] and day.month not in months:
+        return False
+    next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    last_of_month = (next_month - dt.timedelta(days=1)).day
+    by_month_day = days != ["*"] and (day.day in days or ("l" in days and day.day == last_of_month))
+    weekday = (day.weekday() + 1) % 7
+    occurrence = (day.day - 1) // 7 + 1
+    by_weekday = weekdays != ["*"] and weekday in weekdays and (
+        weekday not in nth or occurrence in nth[weekday] or ("l" in nth[weekday] and day.day + 7 > last_of_month)
+    )
+    if days == ["*"] or weekdays == ["*"]:
+        return (days == ["*"] or by_month_day) and (weekdays == ["*"] or by_weekday)
+    return by_month_day or by_weekday
+
+
 def slot_table_params(args: ConsecutiveRunsArgs, repo: str, slots: list[ExpectedSlot]) -> dict[str, Any]:
     """Parameters of :data:`SLOT_TABLE` (also used by the benchmark to time the bare query)."""
     days = [slot.day for slot in slots]

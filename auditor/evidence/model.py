@@ -29,6 +29,8 @@ class EvidenceRef(BaseModel):
     path: str | None = None
     line: int | None = None
     event_id: int | None = None
+    date: str | None = None
+    """When the record was made: its timestamp (UTC) or its day, where the record has one."""
 
 
 class CheckResult(BaseModel):
@@ -84,6 +86,9 @@ class Streak(BaseModel):
     longest: int
     current: int
     """Clean slots in a row ending at the last slot."""
+    satisfied_by: list[str] = Field(default_factory=list)
+    """The days of the ``needed`` consecutive clean slots that pass the check (the latest such
+    streak); empty when it fails."""
 
 
 class RunsResult(CheckResult):

@@ -39,7 +39,7 @@ def test_three_clean_days_make_an_open_task_ready(bundle: Bundle, judge) -> None
     assert verdict.verdict == "ready"
     assert check.result == "pass"
     assert states(verdict) == dict.fromkeys(("2026-06-08", "2026-06-09", "2026-06-10"), "clean")
-    assert check.streak.model_dump() == {"needed": 3, "longest": 3, "current": 3}
+    assert check.streak.model_dump() == {"needed": 3, "longest": 3, "current": 3, "satisfied_by": ["2026-06-08", "2026-06-09", "2026-06-10"]}
     assert check.slots[0].sources == {"history": "completed", "run_row": "success", "progress": "done", "note": "present"}
     history_refs = [ref for ref in check.evidence if ref.source == "temporal"]
     assert [ref.event_id for ref in history_refs] == [8, 8, 8]  # the WorkflowExecutionCompleted event

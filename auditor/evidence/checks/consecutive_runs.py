@@ -301,6 +301,8 @@ def judge(args: ConsecutiveRunsArgs, ctx: CheckContext) -> RunsResult:
     streak = _streak(slots, args.count)
     window = _closest_window(slots, args.count)
     passed = streak.longest >= args.count
+    if passed:  # the closest window of a passing check is its latest streak of clean slots
+        streak.satisfied_by = [slot.date for slot in window]
     evidence = [ref for slot in window for run in slot.runs for ref in run.evidence] + [
         ref for slot in window for ref in slot.evidence
     ]

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import ErrorDetails
+from contract.vocabulary import default_workflow_type
 
 DEFAULT_CONFIG_PATH = Path("scheduler.toml")
 
@@ -133,11 +134,6 @@ class IssueCoreRestConfig(_Strict):
 
 class SinksConfig(_Strict):
     issue_core_rest: IssueCoreRestConfig = IssueCoreRestConfig()
-
-
-def default_workflow_type(name: str) -> str:
-    """daily_triage -> DailyTriageWorkflow."""
-    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part) + "Workflow"
 
 
 class ActivityConfig(_Strict):

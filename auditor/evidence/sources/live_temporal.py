@@ -73,7 +73,7 @@ class LiveTemporalSource:
 
 def visibility_query(run: RunQuery, settings: TemporalConfig) -> str | None:
     """The query for ``run``, or None when a value cannot be put in a query safely."""
-    from scheduler.config import default_workflow_type
+    from contract.vocabulary import default_workflow_type
 
     workflow_type = settings.workflow_types.get(run.activity) or default_workflow_type(run.activity)
     if not (_QUERY_SAFE.fullmatch(run.schedule_id) and _QUERY_SAFE.fullmatch(workflow_type)):

@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import ErrorDetails
+
 from contract.vocabulary import default_workflow_type
 
 DEFAULT_CONFIG_PATH = Path("scheduler.toml")

@@ -39,6 +39,7 @@ The meaning, exactly (docs/evidence.md says the same):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -238,21 +239,34 @@ def expected_slots(args: ConsecutiveRunsArgs, today: dt.date) -> list[ExpectedSl
 def slot_count(args: ConsecutiveRunsArgs, today: dt.date) -> int:
     """How many slots :func:`expected_slots` would compute, from the cron fields alone (daylight
     saving aside), so that a window too large to judge is refused before any slot is computed."""
+    return _fires(args.schedule, args.after + dt.timedelta(days=1), today)
+
+
+GREGORIAN_CYCLE = 146_097
+"""Days in 400 Gregorian years: dates and weekdays repeat after it, so counting never walks more."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _fires(schedule: str, first: dt.date, last: dt.date) -> int:
     from croniter import croniter
 
-    parsed = croniter(args.schedule)
+    parsed = croniter(schedule)
     fields = parsed.expanded
     minutes, hours, days, months, weekdays = fields[:5]
     per_day = _size(minutes, 60) * _size(hours, 24) * (_size(fields[5], 60) if len(fields) > 5 else 1)
-    first, last = args.after + dt.timedelta(days=1), today
     span = (last - first).days + 1
     if span <= 0:
         return 0
     if days == ["*"] and months == ["*"] and weekdays == ["*"]:
         return per_day * span
     nth = getattr(parsed, "nth_weekday_of_month", {}) or {}
-    matching = sum(_cron_day(first + dt.timedelta(days=offset), days, months, weekdays, nth) for offset in range(span))
-    return per_day * matching
+
+    def matching(start: dt.date, length: int) -> int:
+        return sum(_cron_day(start + dt.timedelta(days=offset), days, months, weekdays, nth) for offset in range(length))
+
+    cycles, rest = divmod(span, GREGORIAN_CYCLE)
+    whole = cycles * matching(first, GREGORIAN_CYCLE) if cycles else 0
+    return per_day * (whole + matching(first + dt.timedelta(days=cycles * GREGORIAN_CYCLE), rest))
 
 
 def _size(values: list[Any], everything: int) -> int:

@@ -59,7 +59,9 @@ class Horizon:
     @classmethod
     def of(cls, today: dt.date, now: dt.datetime) -> Horizon:
         end_of_today = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC) - dt.timedelta(microseconds=1)
-        return cls(today, min(now, end_of_today) if today == now.date() else end_of_today)
+        # today is the clock's day in UTC or in the local zone (the default --today): the present is now
+        is_today = today in (now.astimezone(dt.UTC).date(), now.astimezone().date())
+        return cls(today, min(now, end_of_today) if is_today else end_of_today)
 
     def after(self, instants: Iterable[dt.datetime | None], days: Iterable[dt.date | None] = ()) -> str | None:
         """Why something carrying these instants and days is from the future, or None."""

@@ -32,8 +32,11 @@ SUMMARY = "evidence source unreadable: malformed line, record or file"
 
 
 def check(problem: SourceProblem, ctx: Context) -> Iterator[Hit]:
-    if problem.kind != "malformed":
-        return
-    # A finding is located in a file; here the file is the evidence file, not a workplan.
-    where = Workplan(path=problem.path)
-    yield Hit(where, f"{problem.source} (repo {problem.repo}): {problem.message}", problem.line)
+    yield from hits(problem, "malformed")
+
+
+def hits(problem: SourceProblem, kind: str) -> Iterator[Hit]:
+    """The finding about ``problem`` when it is of ``kind`` (WP044, WP045 and WP046 each report one kind)."""
+    if problem.kind == kind:
+        # A finding is located in a file; here the file is the evidence file, not a workplan.
+        yield Hit(Workplan(path=problem.path), f"{problem.source} (repo {problem.repo}): {problem.message}", problem.line)

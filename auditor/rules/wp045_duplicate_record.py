@@ -21,8 +21,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from auditor.evidence.model import SourceProblem
-from auditor.model import Severity, Workplan
+from auditor.model import Severity
 from auditor.rules.base import Context, Hit
+from auditor.rules.wp044_source_unreadable import hits
 
 CODE = "WP045"
 SEVERITY = Severity.info
@@ -31,5 +32,4 @@ SUMMARY = "evidence record written twice (counted once)"
 
 
 def check(problem: SourceProblem, ctx: Context) -> Iterator[Hit]:
-    if problem.kind == "duplicate":
-        yield Hit(Workplan(path=problem.path), f"{problem.source} (repo {problem.repo}): {problem.message}", problem.line)
+    yield from hits(problem, "duplicate")

@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from auditor.evidence.model import SourceProblem
-from auditor.model import Severity, Workplan
+from auditor.model import Severity
 from auditor.rules.base import Context, Hit
+from auditor.rules.wp044_source_unreadable import hits
 
 CODE = "WP046"
 SEVERITY = Severity.warning
@@ -28,5 +29,4 @@ SUMMARY = "evidence record dated after today (left out)"
 
 
 def check(problem: SourceProblem, ctx: Context) -> Iterator[Hit]:
-    if problem.kind == "future":
-        yield Hit(Workplan(path=problem.path), f"{problem.source} (repo {problem.repo}): {problem.message}", problem.line)
+    yield from hits(problem, "future")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,11 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.parse.workplan import read_workplan
+from tests.act.test_close_command import workspace  # noqa: F401 - the fixture
 
-ROOT = Path(__file__).resolve().parents[2]
-BUNDLED = ROOT / "workplans" / "activity-core"
 TODAY = "2026-06-20"
 T01, T02 = "ACTIVITY-WP-0009-T01", "ACTIVITY-WP-0009-T02"
 NOTE = re.compile(rf"^{TODAY}: Closed on evidence — (.*)$", re.MULTILINE)
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    target = tmp_path / "activity-core"
-    target.mkdir()
-    for path in BUNDLED.glob("*.md"):
-        shutil.copy(path, target / path.name)
-    shutil.copytree(BUNDLED / "evidence-ready", tmp_path / "evidence")
-    return target
 
 
 def evidence(workspace: Path) -> Path:

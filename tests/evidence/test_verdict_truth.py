@@ -14,7 +14,7 @@ from auditor.config import Config, Limits
 from auditor.evidence.model import RunsResult
 from auditor.model import Severity
 from auditor.parse.workplan import read_workplan
-from tests.evidence.builders import ACTIVITY, WORKPLAN, Bundle, make_workplan
+from tests.evidence.builders import ACTIVITY, WORKPLAN, Bundle
 
 EARLY = """
 consecutive_runs:

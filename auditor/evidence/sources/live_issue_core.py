@@ -14,7 +14,6 @@ from auditor.config import IssueCoreConfig
 from auditor.evidence.sources import issue_core
 from auditor.evidence.sources.base import LoadTarget, ServiceSource, SourceReport
 from auditor.evidence.sources.records import load_items
-from auditor.evidence.store import TABLE
 
 if TYPE_CHECKING:
     import duckdb

@@ -67,7 +67,7 @@ class LiveTemporalSource:
             return report
         located = {f"{location}/{workflow_id}/{run_id}": (workflow_id, text) for (workflow_id, run_id), text in documents.items()}
         histories = read_files(report, sorted(located), lambda where: temporal.read_history(located[where][1], located[where][0]))
-        report.records = temporal.insert_histories(db, target.repo, histories)
+        report.records = temporal.insert_histories(db, target.repo, temporal.present(histories, target, report))
         return report
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, bundle_location, read_files
+from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, Where, bundle_location, read_files
 from auditor.evidence.store import insert_columns
 from contract import jsontext
 from contract.timestamps import parse_instant
@@ -173,22 +173,28 @@ class TemporalSource:
         directory, report = bundle_location(self.name, target, DIRECTORY)
         if directory is None:
             return report
-        histories: list[tuple[Path, History]] = []
-        seen: dict[tuple[str, str | None], Path] = {}
         read = read_files(report, sorted(directory.glob("*.json")), lambda path: read_history(path.read_text(encoding="utf-8"), path.stem))
-        for path, history in read:
-            future = target.horizon.after([history.scheduled_start, *(event.event_time for event in history.events)]) if target.horizon else None
-            if future:
-                report.add(Problem(str(path), 1, f"history of workflow {history.workflow_id} is {future}", "future"))
-                continue
-            key = (history.workflow_id, history.run_id)
-            if key in seen:
-                report.add(Problem(str(path), 1, f"a second history of workflow {key[0]} run {key[1]} (first: {seen[key]})"))
-                continue
-            seen[key] = path
-            histories.append((path, history))
-        report.records = insert_histories(db, target.repo, histories)
+        report.records = insert_histories(db, target.repo, present(read, target, report))
         return report
+
+
+def present(read: Sequence[tuple[Where, History]], target: LoadTarget, report: SourceReport) -> list[tuple[Where, History]]:
+    """The histories that count: one per workflow run (a second is a problem), none with an event
+    or a scheduled start after the audit's present (those are noted and left out)."""
+    histories: list[tuple[Where, History]] = []
+    seen: dict[tuple[str, str | None], Where] = {}
+    for path, history in read:
+        future = target.horizon.after([history.scheduled_start, *(event.event_time for event in history.events)]) if target.horizon else None
+        if future:
+            report.add(Problem(str(path), 1, f"history of workflow {history.workflow_id} is {future}", "future"))
+            continue
+        key = (history.workflow_id, history.run_id)
+        if key in seen:
+            report.add(Problem(str(path), 1, f"a second history of workflow {key[0]} run {key[1]} (first: {seen[key]})"))
+            continue
+        seen[key] = path
+        histories.append((path, history))
+    return histories
 
 
 def insert_histories(db: duckdb.DuckDBPyConnection, repo: str, histories: Sequence[tuple[Path | str, History]]) -> int:

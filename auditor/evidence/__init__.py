@@ -78,9 +78,12 @@ def audit(
     repos = sorted({workplan.repo or "" for workplan, _, _ in blocks})
     db = store.open_snapshot(from_snapshot) if from_snapshot else store.create(snapshot)
     try:
+        horizon = Horizon.of(today, now or dt.datetime.now(dt.UTC))
         if from_snapshot is None:
-            horizon = Horizon.of(today, now or dt.datetime.now(dt.UTC))
             sources.load(db, [_target(repo, blocks, evidence_dirs, config, horizon) for repo in repos], progress)
+            db.execute("INSERT INTO meta VALUES ('evidence_until', ?)", [horizon.until.isoformat()])
+        else:
+            store.check_horizon(db, from_snapshot, horizon.until)
         judges = {repo: Judge(db, repo, today) for repo in repos}
         verdicts = [judges[workplan.repo or ""].verdict(workplan, task, spec) for workplan, task, spec in blocks]
         problems = db.execute(

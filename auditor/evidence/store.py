@@ -72,7 +72,7 @@ def _time(name: str, doc: str) -> Column:
 
 
 TABLES: tuple[Table, ...] = (
-    Table("meta", "key/value facts about the database: `schema_version`, `created_at`", (
+    Table("meta", "key/value facts about the database: `schema_version`, `created_at`, `evidence_until` (the audit's present: later records were left out)", (
         _text("key", "fact name"),
         _text("value", "fact value"),
     ), per_repo=False),
@@ -215,6 +215,14 @@ def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
         raise SnapshotError(f"{path}: snapshot schema version {found[0] if found else 'unknown'}, expected {SCHEMA_VERSION}")
     _configure(db)
     return db
+
+
+def check_horizon(db: duckdb.DuckDBPyConnection, path: Path, until: dt.datetime) -> None:
+    """Refuse to judge a snapshot for an earlier present than it was loaded for: it holds the
+    records up to that present, and those after the earlier one would count."""
+    found = db.execute("SELECT value FROM meta WHERE key = 'evidence_until'").fetchone()
+    if found is not None and dt.datetime.fromisoformat(found[0]) > until:  # (none: no source was loaded into it)
+        raise SnapshotError(f"{path}: snapshot holds evidence up to {found[0]}; judge it for that day or later")
 
 
 def _configure(db: duckdb.DuckDBPyConnection) -> None:

@@ -273,3 +273,14 @@ class TestWindowLimit:
         result = judge(block, today="2026-07-22", config=config)
         assert result.verdicts == [] and "holds 202 slots" in codes(result, "WP042")[0][2]
         assert len(judge(block, today="2026-04-10", config=config).verdicts) == 1  # 99 slots
+
+
+def test_a_snapshot_is_not_judged_for_an_earlier_day(bundle: Bundle, judge, tmp_path: Path) -> None:
+    from auditor.evidence import SnapshotError
+
+    bundle.append("state_hub/feedback.jsonl", {"id": "fb-5", "kind": "calibration", "recorded_at": "2026-07-10T09:00:00Z"})
+    snapshot = tmp_path / "kept.duckdb"
+    assert judge(FEEDBACK, today="2026-07-11", snapshot=snapshot).verdicts[0].verdict == "ready"
+    assert judge(FEEDBACK, today="2026-07-12", from_snapshot=snapshot, evidence=None).verdicts[0].verdict == "ready"
+    with pytest.raises(SnapshotError, match="holds evidence up to 2026-07-11T23:59:59.999999"):
+        judge(FEEDBACK, today="2026-07-09", from_snapshot=snapshot, evidence=None)

@@ -284,3 +284,18 @@ def test_a_snapshot_is_not_judged_for_an_earlier_day(bundle: Bundle, judge, tmp_
     assert judge(FEEDBACK, today="2026-07-12", from_snapshot=snapshot, evidence=None).verdicts[0].verdict == "ready"
     with pytest.raises(SnapshotError, match="holds evidence up to 2026-07-11T23:59:59.999999"):
         judge(FEEDBACK, today="2026-07-09", from_snapshot=snapshot, evidence=None)
+
+
+def test_a_csv_header_naming_a_column_twice_is_malformed(bundle: Bundle, judge) -> None:
+    header = "run_id,activity,workflow_id,scheduled_for,started_at,status,trigger,status"
+    row = "r1,daily_triage,wf-1,2026-07-20T05:30:00Z,2026-07-20T05:30:00Z,failed,schedule,success"
+    path = bundle.write("activity_runs.csv", f"{header}\n{row}\n")
+    result = judge(EARLY, today="2026-07-22")
+    assert result.verdicts[0].verdict == "unknown"
+    assert codes(result, "WP044") == [(str(path), 1, "activity_runs (repo activity-core): the header names status twice")]
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_json_constants_that_are_not_json_are_malformed(bundle: Bundle, judge, value: str) -> None:
+    bundle.append("state_hub/feedback.jsonl", f'{{"id": "f", "kind": "calibration", "recorded_at": "2026-07-10T09:00:00Z", "score": {value}}}')
+    assert judge(FEEDBACK, today="2026-07-11").verdicts[0].verdict == "unknown"

@@ -162,6 +162,7 @@ def explain(
     evidence: EvidenceOption = None,
     today: TodayOption = None,
     from_snapshot: FromSnapshotOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="text, or json (schema auditor.explain/v1).")] = "text",
 ) -> None:
     """Print one task's evidence verdict in full, with provenance. Exit 0 verdict shown,
     1 the task has no evidence verdict, 2 no such task."""
@@ -180,6 +181,7 @@ def explain(
             console=_stdout(),
             from_snapshot=from_snapshot,
             config=settings,
+            output_format=output_format,
         )
 
     _exit_with(run)

@@ -265,6 +265,8 @@ class RepoConfig(_Strict):
 
 class Limits(_Strict):
     max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
+    max_slots: int = Field(default=20_000, gt=0)
+    """Expected slots one ``consecutive_runs`` window may hold; a larger window is a WP042 error."""
 
 
 class Config(_Strict):

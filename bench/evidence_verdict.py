@@ -164,8 +164,8 @@ def main() -> None:
         print(f"history loading: {report.records:,} files in {history_seconds:.2f} s = {report.records / history_seconds:,.0f} files/s (aim >= 2,000)")
         start = time.perf_counter()
         for name in ("activity_runs", "state_hub.progress", "notes"):
-            sources.record(db, REPO, name, sources.SOURCES[name].load(db, target))
-        sources.record(db, REPO, "temporal", report)
+            sources.record(db, [(REPO, name, sources.SOURCES[name].load(db, target))])
+        sources.record(db, [(REPO, "temporal", report)])
         print(f"run rows, progress rows and notes loaded in {time.perf_counter() - start:.2f} s")
 
         today = FIRST_DAY + dt.timedelta(days=options.days - 1)

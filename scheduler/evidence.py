@@ -1,6 +1,8 @@
 """The records as documents: `runs --format json` and the evidence bundle `export` writes.
 
 Bundle layout (read by the auditor):
+Every record is written through its model in `contract.records`, the contract the auditor
+checks it against.
 - `activity_runs.jsonl`: one run per line with exactly run_id, activity, workflow_id,
   workflow_run_id, scheduled_for, started_at, finished_at, status, trigger. Timestamps are
   ISO 8601 with an offset. Missed slots are not runs and are not exported. A backfill run
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract.records import ActivityRun, TaskSpawn
 from scheduler.clock import iso_with_offset
 from scheduler.history import render_history
 from scheduler.store import RunRow, Session, SpawnRow
@@ -50,19 +53,20 @@ def runs_document(rows: list[RunRow]) -> dict[str, Any]:
 
 
 def evidence_run(row: RunRow) -> dict[str, Any]:
-    """A run as the bundle's activity_runs.jsonl holds it: exactly the evidence fields."""
-    return _run_fields(row, EXPORTED_TRIGGER[row.trigger])
+    """A run as the bundle's activity_runs.jsonl holds it: exactly the evidence fields, written
+    through the record contract the auditor reads it with."""
+    return ActivityRun.model_validate(_run_fields(row, EXPORTED_TRIGGER[row.trigger])).document()
 
 
 def evidence_spawn(row: SpawnRow) -> dict[str, Any]:
-    return {
+    return TaskSpawn.model_validate({
         "run_id": row.run_id,
         "definition": row.definition,
         "sink": row.sink,
         "spec_hash": row.spec_hash,
         "external_ref": row.external_ref,
         "created_at": iso_with_offset(row.created_at),
-    }
+    }).document()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ its pydantic model (:mod:`auditor.evidence.checks`), which also gives :func:`jso
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -175,6 +177,29 @@ class _Reader:
             self.error(f"{UNBLOCKS}: must be a list of task ids", (UNBLOCKS,))
             return ()
         return tuple(items)
+
+
+def window_errors(spec: EvidenceSpec, today: dt.date, max_slots: int) -> tuple[BlockError, ...]:
+    """The ``consecutive_runs`` checks of ``spec`` whose window, judged on ``today``, holds more
+    slots than ``max_slots``: counted from the cron fields, before any slot is computed."""
+    from auditor.evidence.checks.consecutive_runs import ConsecutiveRunsArgs, slot_count
+
+    errors = []
+    for node in _nodes(spec.checks):
+        if isinstance(node.args, ConsecutiveRunsArgs):
+            count = slot_count(node.args, today)
+            if count > max_slots:
+                errors.append(BlockError(
+                    f"{node.kind}: the window after {node.args.after} to {today} holds {count} slots of '{node.args.schedule}',"
+                    f" more than [limits] max_slots = {max_slots}; move 'after' later", node.line,
+                ))
+    return tuple(errors)
+
+
+def _nodes(nodes: tuple[CheckNode, ...]) -> Iterator[CheckNode]:
+    for node in nodes:
+        yield node
+        yield from _nodes(node.children)
 
 
 def json_schema() -> dict[str, Any]:

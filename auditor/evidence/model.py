@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +29,8 @@ class EvidenceRef(BaseModel):
     path: str | None = None
     line: int | None = None
     event_id: int | None = None
+    date: str | None = None
+    """When the record was made: its timestamp (UTC) or its day, where the record has one."""
 
 
 class CheckResult(BaseModel):
@@ -83,6 +86,9 @@ class Streak(BaseModel):
     longest: int
     current: int
     """Clean slots in a row ending at the last slot."""
+    satisfied_by: list[str] = Field(default_factory=list)
+    """The days of the ``needed`` consecutive clean slots that pass the check (the latest such
+    streak); empty when it fails."""
 
 
 class RunsResult(CheckResult):
@@ -118,6 +124,14 @@ class JudgedTask:
 
 
 @dataclass(frozen=True)
+class AuditedWorkplan:
+    """The subject of WP042: a workplan whose evidence blocks are judged on ``today``."""
+
+    workplan: Workplan
+    today: dt.date
+
+
+@dataclass(frozen=True)
 class SourceProblem:
     """A malformed line, record or file in an evidence source: the subject of WP044."""
 
@@ -126,3 +140,5 @@ class SourceProblem:
     path: str
     line: int
     message: str
+    kind: str = "malformed"
+    """``malformed`` (WP044), ``duplicate`` (WP045) or ``future`` (WP046)."""

@@ -36,10 +36,6 @@ class Column:
     type: str
     """DuckDB type: VARCHAR, TIMESTAMPTZ, DATE, BIGINT, INTEGER, BOOLEAN, JSON."""
     doc: str
-    required: bool = False
-    """For record columns read from bundle files: a record without it is malformed."""
-    values: tuple[str, ...] = ()
-    """For record columns: the only values allowed (empty: any)."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +44,8 @@ class Table:
     doc: str
     columns: tuple[Column, ...]
     from_records: bool = False
-    """Filled from JSON lines / CSV / Parquet records, validated column by column."""
+    """Filled from JSON lines / CSV / Parquet records, each checked against its model in
+    :mod:`contract.records` (which says which fields are required and what values they take)."""
     per_repo: bool = True
     keeps_record: bool = False
     """The whole record as read is kept too (``record``), for ``where:`` on any of its fields."""
@@ -70,20 +67,16 @@ _PATH = Column("path", "VARCHAR", "the bundle file, or the service endpoint, the
 _RECORD = Column("record", "JSON", "the whole record as read, every field (a JSON object)")
 _LINE = Column("line", "BIGINT", "its 1-based line (CSV: file line; Parquet: row number; service: position in the listing)")
 
-RUN_STATUSES = ("success", "failed", "timed_out", "cancelled", "running", "missed")
-RUN_TRIGGERS = ("schedule", "manual", "backfill")
+def _text(name: str, doc: str) -> Column:
+    return Column(name, "VARCHAR", doc)
 
 
-def _text(name: str, doc: str, required: bool = False, values: tuple[str, ...] = ()) -> Column:
-    return Column(name, "VARCHAR", doc, required, values)
-
-
-def _time(name: str, doc: str, required: bool = False) -> Column:
-    return Column(name, "TIMESTAMPTZ", doc, required)
+def _time(name: str, doc: str) -> Column:
+    return Column(name, "TIMESTAMPTZ", doc)
 
 
 TABLES: tuple[Table, ...] = (
-    Table("meta", "key/value facts about the database: `schema_version`, `created_at`", (
+    Table("meta", "key/value facts about the database: `schema_version`, `created_at`, `evidence_until` (the audit's present: later records were left out)", (
         _text("key", "fact name"),
         _text("value", "fact value"),
     ), per_repo=False),
@@ -95,11 +88,12 @@ TABLES: tuple[Table, ...] = (
         Column("problems", "BIGINT", "problems found (the first 100 are in source_problems)"),
         _text("detail", "why the state is not `ok`"),
     )),
-    Table("source_problems", "a malformed line, record or file (reported as WP044)", (
+    Table("source_problems", "a malformed line, record or file (WP044), a collapsed duplicate record (WP045), a record from the future (WP046)", (
         _text("source", "source name"),
         _text("path", "file"),
         Column("line", "BIGINT", "1-based line"),
         _text("message", "what is wrong"),
+        _text("kind", "`malformed` (makes the source unreadable), `duplicate` or `future` (left out)"),
     )),
     Table("executions", "one Temporal workflow execution per history file", (
         _text("workflow_id", "started event's `workflowId`, else the file name stem"),
@@ -125,43 +119,43 @@ TABLES: tuple[Table, ...] = (
         _text("path", "as in executions"),
     )),
     Table("activity_runs", "`activity_runs.jsonl` / `.csv` / `.parquet`", (
-        _text("run_id", "run id", required=True),
-        _text("activity", "activity name", required=True),
-        _text("workflow_id", "Temporal workflow id", required=True),
+        _text("run_id", "run id"),
+        _text("activity", "activity name"),
+        _text("workflow_id", "Temporal workflow id"),
         _text("workflow_run_id", "Temporal run id"),
         _time("scheduled_for", "the slot the run was for"),
-        _time("started_at", "start", required=True),
+        _time("started_at", "start"),
         _time("finished_at", "end"),
-        _text("status", "outcome", required=True, values=RUN_STATUSES),
-        _text("trigger", "what started it", required=True, values=RUN_TRIGGERS),
+        _text("status", "outcome"),
+        _text("trigger", "what started it"),
     ), from_records=True),
     Table("progress", "`state_hub/progress.jsonl`", (
-        _text("id", "record id", required=True),
+        _text("id", "record id"),
         _text("workstream_id", "State Hub workstream"),
         _text("task_id", "State Hub task"),
-        _text("key", "progress key, e.g. `daily_triage`", required=True),
-        Column("for_date", "DATE", "the day the record is for", required=True),
-        _text("status", "e.g. `done`; `failed` never counts", required=True),
-        _time("recorded_at", "when it was recorded", required=True),
+        _text("key", "progress key, e.g. `daily_triage`"),
+        Column("for_date", "DATE", "the day the record is for"),
+        _text("status", "e.g. `done`; `failed` never counts"),
+        _time("recorded_at", "when it was recorded"),
         _text("workflow_id", "the run that recorded it"),
     ), from_records=True, keeps_record=True),
     Table("decisions", "`state_hub/decisions.jsonl`", (
-        _text("id", "decision id", required=True),
-        _text("title", "title", required=True),
-        _text("status", "e.g. `accepted`", required=True),
-        _time("recorded_at", "when it was recorded", required=True),
+        _text("id", "decision id"),
+        _text("title", "title"),
+        _text("status", "e.g. `accepted`"),
+        _time("recorded_at", "when it was recorded"),
     ), from_records=True, keeps_record=True),
     Table("feedback", "`state_hub/feedback.jsonl`", (
-        _text("id", "feedback id", required=True),
-        _text("kind", "e.g. `calibration`", required=True),
+        _text("id", "feedback id"),
+        _text("kind", "e.g. `calibration`"),
         _text("subject", "what it is about"),
-        _time("recorded_at", "when it was recorded", required=True),
+        _time("recorded_at", "when it was recorded"),
     ), from_records=True, keeps_record=True),
     Table("messages", "`state_hub/messages.jsonl`", (
-        _text("id", "message id", required=True),
+        _text("id", "message id"),
         _text("subject", "subject"),
         _text("body", "the message text"),
-        _time("recorded_at", "when it was recorded", required=True),
+        _time("recorded_at", "when it was recorded"),
     ), from_records=True, keeps_record=True),
     Table("notes", "`notes/**/*.md` working-memory notes", (
         _text("name", "file name stem"),
@@ -170,16 +164,16 @@ TABLES: tuple[Table, ...] = (
         _text("path", "the note file, or the notes service endpoint"),
     )),
     Table("task_spawn_log", "`task_spawn_log.jsonl`", (
-        _text("run_id", "the run that spawned the task", required=True),
-        _text("definition", "activity definition", required=True),
-        _text("sink", "`null` or `issue_core_rest`", required=True),
-        _text("spec_hash", "hash of the task spec", required=True),
+        _text("run_id", "the run that spawned the task"),
+        _text("definition", "activity definition"),
+        _text("sink", "`null` or `issue_core_rest`"),
+        _text("spec_hash", "hash of the task spec"),
         _text("external_ref", "reference returned by the sink"),
-        _time("created_at", "when it was spawned", required=True),
+        _time("created_at", "when it was spawned"),
     ), from_records=True),
     Table("issue_tasks", "`issue_core/tasks.jsonl`", (
-        _text("ref", "issue-core task reference", required=True),
-        _text("status", "task status", required=True),
+        _text("ref", "issue-core task reference"),
+        _text("status", "task status"),
         _text("title", "title"),
     ), from_records=True),
     Table("workspace_tasks", "every workplan and task of the workspace read in this run, as its repo's checks see it", (
@@ -233,6 +227,14 @@ def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
         raise SnapshotError(f"{path}: snapshot schema version {found[0] if found else 'unknown'}, expected {SCHEMA_VERSION}")
     _configure(db)
     return db
+
+
+def check_horizon(db: duckdb.DuckDBPyConnection, path: Path, until: dt.datetime) -> None:
+    """Refuse to judge a snapshot for an earlier present than it was loaded for: it holds the
+    records up to that present, and those after the earlier one would count."""
+    found = db.execute("SELECT value FROM meta WHERE key = 'evidence_until'").fetchone()
+    if found is not None and dt.datetime.fromisoformat(found[0]) > until:  # (none: no source was loaded into it)
+        raise SnapshotError(f"{path}: snapshot holds evidence up to {found[0]}; judge it for that day or later")
 
 
 def _configure(db: duckdb.DuckDBPyConnection) -> None:

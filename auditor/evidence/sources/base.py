@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from auditor.evidence.sources.http_service import ServiceClient
 
 State = Literal["ok", "not_configured", "missing", "unreadable"]
+ProblemKind = Literal["malformed", "duplicate", "future"]
+"""``malformed`` (WP044) makes its source unreadable; a collapsed exact ``duplicate`` (WP045)
+and a record dated after the audit's today (``future``, WP046, left out) are only reported."""
 
 SourceName = Literal[
     "temporal",
@@ -60,6 +63,8 @@ class LoadTarget:
     """The scheduled runs that ``consecutive_runs`` checks ask about, for live Temporal."""
     workspace: tuple[WorkspaceEntry, ...] = ()
     """Every workplan and task read in this run, for ``task`` checks."""
+    horizon: Horizon | None = None
+    """Where evidence ends; None: nothing is from the future."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,32 @@ class WorkspaceEntry:
     status: str | None
     path: str
     line: int
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The audit's present: a record dated after it is not evidence yet, and is left out."""
+
+    today: dt.date
+    until: dt.datetime
+    """The last instant that counts: now, or the end of ``today`` (UTC) for an audit of another day."""
+
+    @classmethod
+    def of(cls, today: dt.date, now: dt.datetime) -> Horizon:
+        end_of_today = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC) - dt.timedelta(microseconds=1)
+        # today is the clock's day in UTC or in the local zone (the default --today): the present is now
+        is_today = today in (now.astimezone(dt.UTC).date(), now.astimezone().date())
+        return cls(today, min(now, end_of_today) if is_today else end_of_today)
+
+    def after(self, instants: Iterable[dt.datetime | None], days: Iterable[dt.date | None] = ()) -> str | None:
+        """Why something carrying these instants and days is from the future, or None."""
+        for instant in instants:
+            if instant is not None and instant > self.until:
+                return f"dated {instant.isoformat()}, after the audit's present {self.until.isoformat()}; left out"
+        for day in days:
+            if day is not None and day > self.today:
+                return f"dated {day.isoformat()}, after the audit's today {self.today.isoformat()}; left out"
+        return None
 
 
 @dataclass(frozen=True)
@@ -87,6 +118,7 @@ class Problem:
     path: str
     line: int
     message: str
+    kind: ProblemKind = "malformed"
 
 
 @dataclass
@@ -99,11 +131,19 @@ class SourceReport:
     problems: list[Problem] = field(default_factory=list)
     """The first :data:`MAX_STORED_PROBLEMS` problems."""
     problem_count: int = 0
+    notices: list[Problem] = field(default_factory=list)
+    """Duplicates collapsed and future records left out (the first :data:`MAX_STORED_PROBLEMS`)."""
     reason: str | None = None
     """Why the source is not configured, missing, or (a live source) could not be read."""
 
     def add(self, *problems: Problem, total: int | None = None) -> None:
-        """Record problems; ``total`` counts those found beyond the ones given."""
+        """Record problems; ``total`` counts those found beyond the ones given. Notices
+        (duplicates, future records) are kept apart: they leave the source usable."""
+        notices = [problem for problem in problems if problem.kind != "malformed"]
+        self.notices += notices[: MAX_STORED_PROBLEMS - len(self.notices)]
+        problems = tuple(problem for problem in problems if problem.kind == "malformed")
+        if not problems and total is None:
+            return
         room = MAX_STORED_PROBLEMS - len(self.problems)
         self.problems += problems[:room]
         self.problem_count += len(problems) if total is None else total

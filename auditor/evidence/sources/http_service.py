@@ -29,6 +29,7 @@ import httpx
 from auditor.config import HttpServiceConfig
 from auditor.evidence.sources.base import SourceReport, first_line, redact
 from common.http import HttpClient, RetriesExhausted, RetryPolicy
+from contract import jsontext
 
 Fetched = TypeVar("Fetched")
 
@@ -118,8 +119,8 @@ class ServiceClient:
         raise self.error(f"{response.request.method} {response.url}: {what} (not retried)")
 
     def _json(self, response: httpx.Response) -> Any:
-        try:
-            return response.json()
+        try:  # the contract's reader: an object naming a key twice is malformed, as in bundle files
+            return jsontext.loads(response.content)
         except ValueError as exc:
             raise self.error(f"{response.request.method} {response.url}: malformed JSON: {first_line(exc)}") from None
 

@@ -71,13 +71,13 @@ class LiveTemporalSource:
             return report
         located = {f"{location}/{workflow_id}/{run_id}": (workflow_id, text) for (workflow_id, run_id), text in documents.items()}
         histories = read_files(report, sorted(located), lambda where: temporal.read_history(located[where][1], located[where][0]))
-        report.records = temporal.insert_histories(db, target.repo, histories)
+        report.records = temporal.insert_histories(db, target.repo, temporal.present(histories, target, report))
         return report
 
 
 def visibility_query(run: RunQuery, settings: TemporalConfig) -> str | None:
     """The query for ``run``, or None when a value cannot be put in a query safely."""
-    from scheduler.config import default_workflow_type
+    from contract.vocabulary import default_workflow_type
 
     workflow_type = settings.workflow_types.get(run.activity) or default_workflow_type(run.activity)
     if not (_QUERY_SAFE.fullmatch(run.schedule_id) and _QUERY_SAFE.fullmatch(workflow_type)):

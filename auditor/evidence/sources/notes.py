@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.evidence.sources.base import LoadTarget, SourceFileError, SourceReport, bundle_location, read_files
+from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, bundle_location, read_files
 from auditor.evidence.store import insert_columns
 from auditor.parse import yamlsafe
 from auditor.parse.values import as_date
@@ -65,8 +65,20 @@ class NotesSource:
         if directory is None:
             return report
         rows = [row for _, row in read_files(report, sorted(directory.rglob("*.md")), read_note)]
-        report.records = insert_notes(db, target.repo, rows)
+        report.records = insert_notes(db, target.repo, present(rows, target, report))
         return report
+
+
+def present(rows: list[dict[str, Any]], target: LoadTarget, report: SourceReport) -> list[dict[str, Any]]:
+    """The notes not dated after the audit's today; the others are noted and left out."""
+    kept = []
+    for row in rows:
+        future = target.horizon.after((), [row["note_date"]]) if target.horizon else None
+        if future:
+            report.add(Problem(row["path"], 1, f"note {row['name']} is {future}", "future"))
+        else:
+            kept.append(row)
+    return kept
 
 
 def insert_notes(db: duckdb.DuckDBPyConnection, repo: str, rows: list[dict[str, Any]]) -> int:

@@ -17,10 +17,12 @@ from auditor.evidence.sources import (
     issue_core,
     live_issue_core,
     live_notes,
+    live_schedule_slots,
     live_state_hub,
     live_temporal,
     notes,
     repo_files,
+    schedule_slots,
     state_hub,
     task_spawn_log,
     temporal,
@@ -37,6 +39,7 @@ SOURCES: dict[str, Source] = {
     for source in (
         temporal.SOURCE,
         activity_runs.SOURCE,
+        schedule_slots.SOURCE,
         state_hub.PROGRESS,
         state_hub.DECISIONS,
         state_hub.FEEDBACK,
@@ -52,6 +55,7 @@ LIVE_SOURCES: dict[str, LiveSource] = {
     source.name: source
     for source in (
         live_temporal.SOURCE,
+        live_schedule_slots.SOURCE,
         live_state_hub.PROGRESS,
         live_state_hub.DECISIONS,
         live_state_hub.FEEDBACK,

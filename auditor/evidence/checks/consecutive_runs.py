@@ -279,7 +279,9 @@ def slots_of(args: ConsecutiveRunsArgs, ctx: CheckContext) -> SlotList:
     provided = ctx.rows(_ENGINE_SLOTS, [ctx.repo, args.activity])
     after, until = _window(args, ctx.today)
     if provided:
-        first, last = max(after, max(row[2] for row in provided)), min(until, min(row[3] for row in provided))
+        # The list is complete in its window, up to its last slot the audit's present admits
+        # (later ones are left out as future records): the local rules give the slots beyond.
+        first, last = max(after, max(row[2] for row in provided)), min(until, min(row[3] for row in provided), provided[-1][1])
     if not provided or first >= last:
         return SlotList("local", local, problem=unreadable)
     engine = [row[1] for row in provided if first < row[1] <= last]

@@ -286,3 +286,19 @@ class TestSlotsFileThatCannotBeTrusted:
         assert check.slot_engine == "temporal" and check.slot_window == [check_window(self.case)[0].isoformat(), last_listed.isoformat()]
         assert [dt.datetime.fromisoformat(slot.start) for slot in due(self.case, check)] == expected
         assert verdict.verdict == "ready"  # 2026-11-02 06:00 is also the local slot
+
+
+def test_an_unreachable_live_temporal_source_makes_the_slots_unreadable() -> None:
+    from auditor.config import SourcesConfig, TemporalConfig
+    from auditor.evidence import store
+    from auditor.evidence.sources.base import LoadTarget, RunQuery
+    from auditor.evidence.sources.live_schedule_slots import SOURCE
+    from tests.temporal_support import free_port
+
+    port = free_port()
+    settings = SourcesConfig(temporal=TemporalConfig(address=f"127.0.0.1:{port}", timeout=5))
+    target = LoadTarget("core", None, sources=settings, runs=frozenset({RunQuery("daily_triage", "daily_triage", dt.date(2026, 6, 7))}))
+    report = SOURCE.load(store.create(None), target)
+    assert report.state == "unreadable" and report.reason.startswith(f"Temporal at 127.0.0.1:{port} (namespace default): ")
+    idle = SOURCE.load(store.create(None), LoadTarget("core", None, sources=settings))
+    assert (idle.state, idle.records) == ("ok", 0)  # no check asks: no connection

@@ -16,7 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from temporalio.client import Client
 
-from auditor.evidence import audit
+from auditor.config import SourcesConfig, TemporalConfig
+from auditor.evidence import audit, store
+from auditor.evidence.sources.base import Horizon, LoadTarget, RunQuery
+from auditor.evidence.sources.live_schedule_slots import SOURCE as LIVE_SLOTS
 from auditor.evidence.model import RunsResult
 from scheduler.temporal.schedules import matching_times
 from tests.dst_cases import CASES, TRANSITIONS, Case, export_window, temporal_times
@@ -25,6 +28,8 @@ from tests.scheduler.conftest import Cli, Workspace, activity
 from tests.temporal_support import temporal_address  # noqa: F401 - fixture
 
 DAYS = sorted({case.day for case in CASES})
+NEW_YEAR = "new_year"
+"""A schedule with no fire time near any transition day."""
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -53,7 +58,8 @@ def exported(temporal_address: str, tmp_path_factory: pytest.TempPathFactory) ->
     from scheduler.cli import app
 
     workspace = Workspace(tmp_path_factory.mktemp("temporal-slots"))
-    workspace.write(*(activity(case.activity, schedule=case.schedule, timezone=case.zone) for case in CASES))
+    workspace.write(*(activity(case.activity, schedule=case.schedule, timezone=case.zone) for case in CASES),
+                    activity(NEW_YEAR, schedule="0 0 1 1 *"))
 
     def run(*args: str | Path) -> None:
         result = CliRunner().invoke(app, [str(a) for a in args])
@@ -143,3 +149,29 @@ def test_export_window_covers_every_check_window() -> None:
         start, end = _window(case.day)
         after, until = _check_window(case)
         assert start < after and until <= end, case.key
+
+
+@pytest.mark.slow
+def test_a_live_temporal_source_provides_the_servers_slots(exported: dict[dt.date, Path], temporal_address: str) -> None:  # noqa: F811
+    """``[sources.temporal]``: ListScheduleMatchingTimes on each schedule a check names, from the
+    check's ``after`` (00:00 UTC) to the audit's present; an unknown schedule provides none."""
+    case = next(case for case in CASES if case.key == "America/New_York 2026-11-01 0 1 * * *")
+    present = dt.datetime.combine(case.today, dt.time.max, dt.UTC)
+    queries = {RunQuery(case.activity, case.activity, case.after), RunQuery("never_applied", "never_applied", case.after)}
+    db = store.create(None)
+    target = LoadTarget("core", None, sources=SourcesConfig(temporal=TemporalConfig(address=temporal_address)),
+                        runs=frozenset(queries), horizon=Horizon.of(case.today, present))
+    report = LIVE_SLOTS.load(db, target)
+    start = dt.datetime.combine(case.after, dt.time(), dt.UTC)
+    server = [time for time in asyncio.run(_server_times(temporal_address, case)) if start < time <= present]
+    assert (report.state, report.records) == ("ok", len(server)), report
+    stored = db.execute("SELECT activity, engine, slot, window_start, window_end, path FROM schedule_slots ORDER BY slot").fetchall()
+    assert [row[2] for row in stored] == server
+    assert {(row[0], row[1], row[3], row[4], row[5]) for row in stored} == {
+        (case.activity, "temporal", start, present, f"temporal://{temporal_address}/default/schedules/{case.activity}")}
+
+    empty = LoadTarget("core", None, sources=target.sources, runs=frozenset({RunQuery(NEW_YEAR, NEW_YEAR, case.after)}), horizon=target.horizon)
+    report = LIVE_SLOTS.load(store.create(None), empty)
+    assert report.state == "unreadable" and report.records == 0
+    (problem,) = report.problems
+    assert problem.path == f"temporal://{temporal_address}/default/schedules/{NEW_YEAR}" and "has no fire time" in problem.message

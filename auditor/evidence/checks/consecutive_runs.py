@@ -16,8 +16,9 @@ Example::
 
 The meaning, exactly (docs/evidence.md says the same):
 
-- Expected slots are the fire times of ``schedule`` in ``timezone`` on days after ``after`` up
-  to the audit's today.
+- Expected slots are the fire times on days after ``after`` up to the audit's today, in
+  ``timezone``, of the engine that runs the activity: those a source provides
+  (``schedule_slots.jsonl``, live Temporal), else those of ``schedule`` by the local rules.
 - A run fills a slot only when no source says it was started otherwise than by the schedule
   (an activity_runs row with ``trigger = schedule``, a Temporal execution with the
   ``TemporalScheduledById`` search attribute) and its scheduled start (``scheduled_for``, the
@@ -298,14 +299,15 @@ def _disagreement(args: ConsecutiveRunsArgs, local: list[ExpectedSlot], starts: 
     may make the two differ, so a list that differs elsewhere belongs to another schedule (or
     lost lines), and judging on it could call a streak of another schedule clean."""
     zone = ZoneInfo(args.timezone)
-    engine = _expected(args, starts)
+    by_day: dict[dt.date, tuple[list[dt.datetime], list[dt.datetime]]] = {}
+    for slots, side in ((local, 0), (_expected(args, starts), 1)):
+        for slot in slots:
+            by_day.setdefault(slot.day, ([], []))[side].append(slot.start)
     first, last = covered
-    for day in sorted({slot.day for slot in (*local, *engine)}):
+    for day, (expected, given) in sorted(by_day.items()):
         start, end = _midnight(day, zone), _midnight(day + dt.timedelta(days=1), zone)
         if not (first <= start and end <= last) or _offset(start, zone) != _offset(end, zone):
             continue
-        expected = [slot.start for slot in local if slot.day == day]
-        given = [slot.start for slot in engine if slot.day == day]
         if expected != given:
             return (
                 f"the engine's slots on {day} ({_instants(given)}) are not the fire times of "

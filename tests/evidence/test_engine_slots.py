@@ -302,3 +302,21 @@ def test_an_unreachable_live_temporal_source_makes_the_slots_unreadable() -> Non
     assert report.state == "unreadable" and report.reason.startswith(f"Temporal at 127.0.0.1:{port} (namespace default): ")
     idle = SOURCE.load(store.create(None), LoadTarget("core", None, sources=settings))
     assert (idle.state, idle.records) == ("ok", 0)  # no check asks: no connection
+
+
+def test_the_report_and_explain_say_where_the_slots_come_from(bundle: Bundle, judge) -> None:
+    from auditor.evidence.render import verdict_lines
+
+    case = case_of("America/New_York", "2026-11-01", "0 1 * * *")
+    bundle.create_empty_sources()
+    expected = in_check(case, fire_times(case, "temporal"))
+    place_runs(bundle, case, expected)
+    local = judge.verdict(block(case, len(expected)), today=str(case.today)).model_dump(mode="json")
+    assert "    slots: local" in verdict_lines(local)
+    assert local["checks"][0]["slot_engine"] == "local" and local["checks"][0]["slot_window"] is None
+    write_slots(bundle, case, "temporal")
+    temporal = judge.verdict(block(case, len(expected)), today=str(case.today)).model_dump(mode="json")
+    first, last = temporal["checks"][0]["slot_window"]
+    assert temporal["checks"][0]["slot_engine"] == "temporal"
+    for lines in (verdict_lines(temporal), verdict_lines(temporal, provenance=True, max_slots=None)):
+        assert f"    slots: temporal from {first} to {last} (local rules outside)" in lines

@@ -12,6 +12,7 @@ the same key are one record written twice (collapsed when equal, a conflict when
 | task spawn | ``task_spawn_log.jsonl`` | ``run_id``, ``spec_hash`` |
 | issue-core task | ``issue_core/tasks.jsonl`` | ``ref`` |
 | working-memory note | ``notes/**/*.md`` | its path |
+| expected slot | ``schedule_slots.jsonl`` | ``activity``, ``slot`` |
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from contract.timestamps import Day, Instant
 
 RunStatus = Literal["success", "failed", "timed_out", "cancelled", "running", "missed"]
 RunTrigger = Literal["schedule", "manual", "backfill"]
 Sink = Literal["null", "issue_core_rest"]
+Engine = Literal["local", "temporal"]
 
 Text = Field(min_length=1)
 
@@ -131,6 +133,35 @@ class IssueTask(Record):
     title: str | None = None
 
 
+class ScheduleSlot(Record):
+    """A fire time of an activity's schedule, as the engine that runs it computes it.
+
+    ``engine`` is ``local`` (``scheduler tick``/``serve``) or ``temporal`` (a Temporal Schedule,
+    from ``ListScheduleMatchingTimes``). The export window (``window_start``, ``window_end``]
+    says which span the list covers completely; a slot outside it is malformed.
+    """
+
+    key_fields = ("activity", "slot")
+    activity: str = Text
+    engine: Engine
+    slot: Instant
+    window_start: Instant
+    window_end: Instant
+
+    @model_validator(mode="after")
+    def _inside_window(self) -> ScheduleSlot:
+        if not self.window_start < self.slot <= self.window_end:
+            raise ValueError(
+                f"outside its window: slot {self.slot.isoformat()} is not after window_start "
+                f"{self.window_start.isoformat()} and at or before window_end {self.window_end.isoformat()}"
+            )
+        return self
+
+    def instants(self) -> list[dt.datetime]:
+        # Only the slot dates the record: an export window may end later than its last slot.
+        return [self.slot]
+
+
 RECORDS: dict[str, type[Record]] = {
     "activity_runs": ActivityRun,
     "progress": Progress,
@@ -139,6 +170,7 @@ RECORDS: dict[str, type[Record]] = {
     "messages": Message,
     "task_spawn_log": TaskSpawn,
     "issue_tasks": IssueTask,
+    "schedule_slots": ScheduleSlot,
 }
 """The record model of each store table filled from record files, by table name."""
 

@@ -17,6 +17,7 @@ from auditor.model import Workplan
 Result = Literal["pass", "fail", "unknown"]
 VerdictName = Literal["ready", "not_ready", "unknown", "holds", "violated"]
 SlotState = Literal["clean", "unclean", "missed"]
+Engine = Literal["local", "temporal"]
 
 
 class EvidenceRef(BaseModel):
@@ -95,6 +96,13 @@ class RunsResult(CheckResult):
     """A ``consecutive_runs`` check and its slot table."""
 
     slots: list[Slot]
+    slot_engine: Engine = "local"
+    """Where the slots come from: ``temporal`` or ``local``, the engine whose fire times a source
+    (``schedule_slots.jsonl``, live Temporal) provided; ``local`` also when none was provided and
+    the local rules computed them."""
+    slot_window: list[str] | None = None
+    """[from, until]: the part of the window the engine's list covers; the local rules give the
+    slots outside it. None when no list was provided."""
     streak: Streak
 
 

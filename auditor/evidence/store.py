@@ -22,7 +22,7 @@ from auditor.config import ConfigError
 if TYPE_CHECKING:
     import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped whenever a table or column changes meaning; a snapshot of another version is refused."""
 
 
@@ -183,6 +183,13 @@ TABLES: tuple[Table, ...] = (
         _text("path", "the workplan file"),
         Column("line", "BIGINT", "the line of its `id`"),
     )),
+    Table("schedule_slots", "`schedule_slots.jsonl`, or `ListScheduleMatchingTimes` of a live Temporal source: the fire times of an activity's schedule", (
+        _text("activity", "activity name"),
+        _text("engine", "`local` or `temporal`: the engine that runs the activity and computed the slots"),
+        _time("slot", "a fire time"),
+        _time("window_start", "the list is complete after this instant..."),
+        _time("window_end", "...up to this one"),
+    ), from_records=True),
     Table("repo_files", "the repo files that file checks name, read from the repo checkout", (
         _text("path", "repo-relative path"),
         Column("present", "BOOLEAN", "whether the file exists"),

@@ -16,8 +16,9 @@ Example::
 
 The meaning, exactly (docs/evidence.md says the same):
 
-- Expected slots are the fire times of ``schedule`` in ``timezone`` on days after ``after`` up
-  to the audit's today.
+- Expected slots are the fire times on days after ``after`` up to the audit's today, in
+  ``timezone``, of the engine that runs the activity: those a source provides
+  (``schedule_slots.jsonl``, live Temporal), else those of ``schedule`` by the local rules.
 - A run fills a slot only when no source says it was started otherwise than by the schedule
   (an activity_runs row with ``trigger = schedule``, a Temporal execution with the
   ``TemporalScheduledById`` search attribute) and its scheduled start (``scheduled_for``, the
@@ -48,7 +49,7 @@ from pydantic import Field, TypeAdapter, field_validator, model_validator
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.checks.note import DATE_PLACEHOLDER
-from auditor.evidence.model import RunsResult, Slot, Streak
+from auditor.evidence.model import Engine, RunsResult, Slot, Streak
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -64,6 +65,9 @@ SOURCE_OF: dict[Requirement, SourceName] = {
     "progress": "state_hub.progress",
     "note": "notes",
 }
+SLOTS_SOURCE = "schedule_slots"
+"""Where the engine's slots come from (not a requirement: without any for the activity the
+local rules give them, but when it is unreadable the check is unknown)."""
 MAX_LISTED_PROBLEMS = 20
 """Slot problems listed in ``missing``; the slot table in the verdict has all of them."""
 
@@ -223,22 +227,108 @@ class ExpectedSlot:
     """The fire time: the scheduled start of the run that fills the slot."""
 
 
-def expected_slots(args: ConsecutiveRunsArgs, today: dt.date) -> list[ExpectedSlot]:
-    """The fire times of the schedule on days after ``args.after`` up to ``today``, in its zone.
+def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """The instant ``day`` begins in ``zone``, less a microsecond: the end of the day before."""
+    from scheduler.slots import wall_time_to_instant
 
-    The cron arithmetic (and its daylight-saving rules) is the scheduler's, so the auditor
-    expects exactly the slots the scheduler runs.
-    """
-    from scheduler.slots import slots_between, wall_time_to_instant
+    return wall_time_to_instant(dt.datetime.combine(day, dt.time()), zone) - dt.timedelta(microseconds=1)
 
+
+def _window(args: ConsecutiveRunsArgs, today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """(after, until]: the instants of the days after ``args.after`` up to ``today``, in the zone."""
     zone = ZoneInfo(args.timezone)
-    just_before = dt.timedelta(microseconds=1)
+    return _midnight(args.after + dt.timedelta(days=1), zone), _midnight(today + dt.timedelta(days=1), zone)
 
-    def midnight(day: dt.date) -> dt.datetime:
-        return wall_time_to_instant(dt.datetime.combine(day, dt.time()), zone)
 
-    starts = slots_between(args.schedule, zone, midnight(args.after + dt.timedelta(days=1)) - just_before, midnight(today + dt.timedelta(days=1)) - just_before)
+def _expected(args: ConsecutiveRunsArgs, starts: list[dt.datetime]) -> list[ExpectedSlot]:
+    zone = ZoneInfo(args.timezone)
     return [ExpectedSlot(start.astimezone(zone).date(), start) for start in starts]
+
+
+def expected_slots(args: ConsecutiveRunsArgs, today: dt.date) -> list[ExpectedSlot]:
+    """The fire times of the schedule on days after ``args.after`` up to ``today``, in its zone,
+    by the local rules (the scheduler's own cron arithmetic and daylight-saving rules)."""
+    from scheduler.slots import slots_between
+
+    return _expected(args, slots_between(args.schedule, ZoneInfo(args.timezone), *_window(args, today)))
+
+
+@dataclass(frozen=True)
+class SlotList:
+    """The expected slots of a check and where they come from."""
+
+    engine: Engine
+    """``temporal`` or ``local``: the engine whose fire times a source provided, or ``local``
+    when none did and the local rules computed them all."""
+    slots: list[ExpectedSlot]
+    window: tuple[dt.datetime, dt.datetime] | None = None
+    """The part of the check's window the engine's list covers (the local rules give the rest)."""
+    problem: str | None = None
+    """Why the list cannot be relied on: its source is unreadable, or the engine's list cannot
+    be the schedule the check names."""
+
+
+_ENGINE_SLOTS = """
+SELECT engine, slot, window_start, window_end FROM schedule_slots
+WHERE repo = ? AND activity = ? ORDER BY slot
+"""
+
+
+def slots_of(args: ConsecutiveRunsArgs, ctx: CheckContext) -> SlotList:
+    """The slots the check expects: where a source provides the engine's fire times for the
+    activity, those (inside the window the list covers); elsewhere the local rules'.
+    "Consecutive" means consecutive in this list."""
+    from auditor.evidence.judge import source_gaps
+
+    local = expected_slots(args, ctx.today)
+    gap = source_gaps(ctx.db, ctx.repo).get(SLOTS_SOURCE)
+    unreadable = gap.reason if gap else None
+    provided = ctx.rows(_ENGINE_SLOTS, [ctx.repo, args.activity])
+    after, until = _window(args, ctx.today)
+    if provided:
+        # The list is complete in its window, up to its last slot the audit's present admits
+        # (later ones are left out as future records): the local rules give the slots beyond.
+        first, last = max(after, max(row[2] for row in provided)), min(until, min(row[3] for row in provided), provided[-1][1])
+    if not provided or first >= last:
+        return SlotList("local", local, problem=unreadable)
+    engine = [row[1] for row in provided if first < row[1] <= last]
+    elsewhere = [slot.start for slot in local if not first < slot.start <= last]
+    return SlotList(
+        provided[0][0], _expected(args, sorted(engine + elsewhere)), (first, last),
+        unreadable or _disagreement(args, local, engine, (first, last)),
+    )
+
+
+def _disagreement(args: ConsecutiveRunsArgs, local: list[ExpectedSlot], starts: list[dt.datetime], covered: tuple[dt.datetime, dt.datetime]) -> str | None:
+    """The first whole day inside the list's window, without a change of UTC offset, on which the
+    engine's slots differ from the local rules' for the check's schedule: only daylight saving
+    may make the two differ, so a list that differs elsewhere belongs to another schedule (or
+    lost lines), and judging on it could call a streak of another schedule clean."""
+    zone = ZoneInfo(args.timezone)
+    by_day: dict[dt.date, tuple[list[dt.datetime], list[dt.datetime]]] = {}
+    for slots, side in ((local, 0), (_expected(args, starts), 1)):
+        for slot in slots:
+            by_day.setdefault(slot.day, ([], []))[side].append(slot.start)
+    first, last = covered
+    for day, (expected, given) in sorted(by_day.items()):
+        start, end = _midnight(day, zone), _midnight(day + dt.timedelta(days=1), zone)
+        if not (first <= start and end <= last) or _offset(start, zone) != _offset(end, zone):
+            continue
+        if expected != given:
+            return (
+                f"the engine's slots on {day} ({_instants(given)}) are not the fire times of "
+                f"'{args.schedule}' in {args.timezone} ({_instants(expected)}), on a day without a daylight-saving change"
+            )
+    return None
+
+
+def _offset(day_before_ends: dt.datetime, zone: ZoneInfo) -> dt.timedelta | None:
+    """The zone's UTC offset as the day after ``day_before_ends`` begins."""
+    return (day_before_ends + dt.timedelta(microseconds=1)).astimezone(zone).utcoffset()
+
+
+def _instants(starts: list[dt.datetime]) -> str:
+    return ", ".join(_utc(start) for start in starts) or "none"
 
 
 def slot_count(args: ConsecutiveRunsArgs, today: dt.date) -> int:
@@ -314,7 +404,8 @@ def slot_table_params(args: ConsecutiveRunsArgs, repo: str, slots: list[Expected
 
 
 def judge(args: ConsecutiveRunsArgs, ctx: CheckContext) -> RunsResult:
-    expected = expected_slots(args, ctx.today)
+    listed = slots_of(args, ctx)
+    expected = listed.slots
     rows = ctx.rows(SLOT_TABLE, slot_table_params(args, ctx.repo, expected)) if expected else []
     slots = SLOTS.validate_python([_slot(args, SlotRow(*row)) for row in rows])
     streak = _streak(slots, args.count)
@@ -325,7 +416,7 @@ def judge(args: ConsecutiveRunsArgs, ctx: CheckContext) -> RunsResult:
     evidence = [ref for slot in window for run in slot.runs for ref in run.evidence] + [
         ref for slot in window for ref in slot.evidence
     ]
-    return RunsResult(
+    result = RunsResult(
         kind=KIND,
         line=ctx.line,
         result="pass" if passed else "fail",
@@ -333,8 +424,15 @@ def judge(args: ConsecutiveRunsArgs, ctx: CheckContext) -> RunsResult:
         evidence=evidence if passed else [],
         missing=[] if passed else _missing(args, ctx.today, slots, streak, window),
         slots=slots,
+        slot_engine=listed.engine,
+        slot_window=[_utc(instant) for instant in listed.window] if listed.window else None,
         streak=streak,
     )
+    if listed.problem:
+        result.result = "unknown"
+        result.detail = f"unknown: {listed.problem} (judged on what could be read: {result.detail})"
+        result.missing = [listed.problem, *result.missing]
+    return result
 
 
 # Slots are built as plain data and validated into models in one call (SLOTS): building

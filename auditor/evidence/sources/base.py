@@ -37,6 +37,7 @@ SourceName = Literal[
     "issue_core",
     "repo_files",
     "workspace",
+    "schedule_slots",
 ]
 """Every source's name: what a check kind's ``sources()`` returns. The registry in
 :mod:`auditor.evidence.sources` must hold exactly these (checked when it is imported), and the

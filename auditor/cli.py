@@ -21,6 +21,7 @@ from rich.markup import escape
 
 from auditor.act.files import replace_file
 from auditor.config import ConfigError, load_config
+from common.redact import RedactingWriter, redact
 
 app = typer.Typer(
     add_completion=False,
@@ -62,13 +63,13 @@ def _report_console(output: Path | None) -> Iterator[Console]:
     yield Console(file=buffer, soft_wrap=True, emoji=False, no_color=True, force_terminal=False, width=10_000)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(output, buffer.getvalue().encode("utf-8"))  # a reader never sees half a report
+        replace_file(output, redact(buffer.getvalue()).encode("utf-8"))  # a reader never sees half a report
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def _fail(message: str) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    _stderr().print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -82,7 +83,11 @@ def _exit_with(command: Callable[[], int]) -> NoReturn:
 
 
 def _stdout() -> Console:
-    return Console(soft_wrap=True, emoji=False)
+    return Console(file=RedactingWriter(sys.stdout), soft_wrap=True, emoji=False)
+
+
+def _stderr() -> Console:
+    return Console(file=RedactingWriter(sys.stderr), stderr=True)
 
 
 def _day(today: dt.datetime | None) -> dt.date | None:
@@ -117,7 +122,7 @@ def check(
                 output_format=output_format.value,
                 fail_on=fail_on.value,
                 console=console,
-                status=Console(stderr=True),
+                status=_stderr(),
                 evidence=options,
             )
 
@@ -144,7 +149,7 @@ def close(
             evidence=EvidenceOptions(evidence_dir=evidence, today=_day(today), from_snapshot=from_snapshot),
             apply=apply,
             console=_stdout(),
-            status=Console(stderr=True),
+            status=_stderr(),
         )
     )
 

@@ -28,6 +28,7 @@ Relative paths are relative to the directory holding the config file.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -37,6 +38,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from auditor.model import Severity
+from common import redact
 from auditor.parse.workplan import DEFAULT_MAX_FILE_BYTES
 
 CONFIG_FILE_NAME = "auditor.toml"
@@ -223,8 +225,19 @@ class RepoConfig(_Strict):
         return self.path / self.workplans
 
 
+MIB = 1024 * 1024
+
+
 class Limits(_Strict):
-    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
+    """Size limits, in bytes, of each kind of file read. A workplan over its limit is WP000; an
+    evidence file over its limit is not read (WP044), and the checks that need it are unknown.
+    The defaults keep a run's peak memory under 500 MB with every file at its limit."""
+
+    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0, description="A workplan file.")
+    max_repo_file_bytes: int = Field(default=5 * MIB, gt=0, description="A repo file that a file check names.")
+    max_history_bytes: int = Field(default=16 * MIB, gt=0, description="A Temporal history file of the bundle (temporal/*.json).")
+    max_note_bytes: int = Field(default=1 * MIB, gt=0, description="A working-memory note of the bundle (notes/**/*.md).")
+    max_records_bytes: int = Field(default=64 * MIB, gt=0, description="A record file of the bundle (JSON lines, CSV or Parquet).")
 
 
 class Config(_Strict):
@@ -252,6 +265,16 @@ class Config(_Strict):
                 }}
             repos[name] = repo
         return {**raw, "repos": repos}
+
+    def secret_values(self) -> list[str]:
+        """The values of every token and API key variable the sources name, where set."""
+        names = {
+            getattr(getattr(sources, service), key, None)
+            for sources in (self.sources, *(repo.sources for repo in self.repos.values()))
+            for service in SourcesConfig.model_fields
+            for key in ("token_env", "api_key_env")
+        }
+        return [os.environ[name] for name in sorted(filter(None, names)) if os.environ.get(name)]
 
     def rule(self, code: str) -> RuleConfig:
         return self.rules.get(code) or RuleConfig()
@@ -295,6 +318,7 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
         if repo.evidence is not None:
             repo.evidence = (base / repo.evidence).resolve()
     config.source_path = path
+    redact.register(*config.secret_values())
     return config
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from auditor.config import Config
+from common import redact
 from auditor.evidence.model import JudgedTask, SourceProblem, Verdict
 from auditor.evidence.store import SnapshotError
 from auditor.model import Finding, Task, Workplan
@@ -69,10 +70,16 @@ def audit(
     if not blocks:
         return Audit(findings=findings.found)
     repos = sorted({workplan.repo or "" for workplan, _, _ in blocks})
-    db = store.open_snapshot(from_snapshot) if from_snapshot else store.create(snapshot)
+    redact.register(*config.secret_values())
+    if snapshot is not None and from_snapshot is None:
+        store.check_snapshot_path(snapshot)
+    db = store.open_snapshot(from_snapshot) if from_snapshot else store.create()
     try:
         if from_snapshot is None:
             sources.load(db, [_target(repo, blocks, evidence_dirs, config) for repo in repos], progress)
+            store.redact_secrets(db)
+            if snapshot is not None:
+                store.save_snapshot(db, snapshot)
         judges = {repo: Judge(db, repo, today) for repo in repos}
         verdicts = [judges[workplan.repo or ""].verdict(workplan, task, spec) for workplan, task, spec in blocks]
         problems = db.execute(
@@ -85,7 +92,8 @@ def audit(
     for (workplan, _, _), verdict in zip(blocks, verdicts):
         for rule in (wp040_violated, wp041_ready, wp043_unknown):
             findings.add(rule, JudgedTask(workplan, verdict, strict))
-    return Audit(verdicts=verdicts, findings=findings.found)
+    # The store is already clean; a kept snapshot of an older run may not be.
+    return Audit(verdicts=redact.redact_data(verdicts), findings=redact.redact_data(findings.found))
 
 
 def _tasks_with_evidence(workplans: list[Workplan]) -> Iterator[tuple[Workplan, Task]]:
@@ -114,7 +122,7 @@ def _target(
     }
     return LoadTarget(
         repo, evidence_dirs.get(repo), Path(root) if root else None, frozenset(paths),
-        sources=config.sources_for(repo), runs=frozenset(runs),
+        sources=config.sources_for(repo), runs=frozenset(runs), limits=config.limits,
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from auditor.evidence import SnapshotError, audit
-from auditor.evidence.store import create
+from auditor.evidence.store import create, save_snapshot
 from tests.evidence.builders import Bundle, make_workplan
 
 BLOCK = """
@@ -55,7 +55,7 @@ def test_a_snapshot_is_rewritten_not_appended_to(bundle: Bundle, tmp_path: Path)
 
 def test_a_repo_missing_from_the_snapshot_is_unknown(bundle: Bundle, tmp_path: Path) -> None:
     snapshot = tmp_path / "empty.duckdb"
-    create(snapshot).close()
+    save_snapshot(create(), snapshot)
     workplan = make_workplan(tmp_path, "feedback: {kind: calibration, after: 2026-06-07}")
     (check,) = audit([workplan], evidence_dirs={}, today=dt.date(2026, 6, 8), from_snapshot=snapshot).verdicts[0].checks
     assert check.result == "unknown"
@@ -77,9 +77,9 @@ def test_an_unusable_snapshot_is_an_error(tmp_path: Path, content: bytes | None,
 
 def test_a_snapshot_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     snapshot = tmp_path / "old.duckdb"
-    db = create(snapshot)
+    db = create()
     db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
-    db.close()
+    save_snapshot(db, snapshot)
     workplan = make_workplan(tmp_path, "feedback: {kind: calibration, after: 2026-06-07}")
     with pytest.raises(SnapshotError, match="snapshot schema version 0, expected 1"):
         audit([workplan], evidence_dirs={}, today=dt.date(2026, 6, 8), from_snapshot=snapshot)

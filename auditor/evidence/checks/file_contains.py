@@ -51,6 +51,7 @@ def judge(args: FileContainsArgs, ctx: CheckContext) -> CheckResult:
     matcher = re.compile(re.escape(args.text) if args.text is not None else args.pattern)
     for number, line in enumerate(content.splitlines(), start=1):
         if matcher.search(line):
-            found = EvidenceRef(source="repo", reference=line.strip(), path=args.path, line=number)
+            # A proof names the place, never the text: a file may hold what must not be shown.
+            found = EvidenceRef(source="repo", reference=f"{args.path}:{number}", path=args.path, line=number)
             return ctx.result("pass", f"{args.path}:{number} holds {wanted}", [found])
     return ctx.result("fail", f"{args.path} does not hold {wanted}", missing=[f"{wanted} in {args.path}"])

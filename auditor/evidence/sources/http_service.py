@@ -28,6 +28,7 @@ import httpx
 
 from auditor.config import HttpServiceConfig
 from auditor.evidence.sources.base import SourceReport, first_line, redact
+from common.redact import register as register_secret
 
 Fetched = TypeVar("Fetched")
 
@@ -154,6 +155,7 @@ def connect(settings: HttpServiceConfig) -> Iterator[ServiceClient]:
         token = os.environ.get(settings.token_env, "")
         if not token:
             raise ServiceError(f"environment variable {settings.token_env} (the token) is not set")
+        register_secret(token)  # redacted from every output from now on
         headers["Authorization"] = f"Bearer {token}"
     with _redacted_library_logs(token), httpx.Client(headers=headers, timeout=settings.timeout, verify=True, follow_redirects=False) as http:
         yield ServiceClient(settings, http, token)

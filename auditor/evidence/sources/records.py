@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor.evidence import evidence_files
 from auditor.evidence.sources.base import MAX_STORED_PROBLEMS, LoadTarget, Problem, SourceReport, bundle_location
 from auditor.evidence.store import TABLE, Column, Table
 
@@ -70,6 +71,13 @@ class RecordSource:
             return report
         if len(present) > 1:
             report.add(Problem(str(path), 1, f"{' and '.join(present)} both exist; keep one"))
+            return report
+        try:
+            # DuckDB opens the file itself; whoever could swap it after this check could as
+            # well write the records, so checking the path is enough.
+            evidence_files.checked(path, target.bundle or path.parent, target.limits.max_records_bytes)
+        except evidence_files.RefusedFile as exc:
+            report.add(Problem(str(path), exc.line, str(exc)))
             return report
         try:
             report.records = load_records(db, TABLE[self.table], target.repo, path, report)

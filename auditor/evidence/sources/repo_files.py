@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from auditor.evidence import evidence_files
 from auditor.evidence.sources.base import LoadTarget, Problem, SourceReport
 from auditor.evidence.store import insert_columns
 
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     import duckdb
 
 NAME = "repo_files"
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 class RepoFilesSource:
@@ -28,15 +28,13 @@ class RepoFilesSource:
         columns: dict[str, list[Any]] = {"path": [], "present": [], "content": []}
         for relative in sorted(target.repo_paths):
             path = target.repo_root / relative
-            content = None
             try:
-                if path.is_file():
-                    if path.stat().st_size > MAX_FILE_BYTES:
-                        report.add(Problem(str(path), 1, f"over {MAX_FILE_BYTES} bytes; not read"))
-                        continue
-                    content = path.read_text(encoding="utf-8", errors="replace")
+                content = evidence_files.read_text(path, target.repo_root, target.limits.max_repo_file_bytes, errors="replace")
+            except evidence_files.RefusedFile as exc:
+                report.add(Problem(str(path), exc.line, str(exc)))
+                continue
             except OSError as exc:
-                report.add(Problem(str(path), 1, f"cannot read: {exc}"))
+                report.add(Problem(str(path), 1, f"cannot read: {exc.strerror or exc}"))
                 continue
             for name, value in (("path", relative), ("present", content is not None), ("content", content)):
                 columns[name].append(value)

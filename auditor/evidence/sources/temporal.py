@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor.evidence import evidence_files
 from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, bundle_location, read_files
 from auditor.evidence.store import insert_columns
 
@@ -176,7 +177,11 @@ class TemporalSource:
             return report
         histories: list[tuple[Path, History]] = []
         seen: dict[tuple[str, str | None], Path] = {}
-        read = read_files(report, sorted(directory.glob("*.json")), lambda path: read_history(path.read_text(encoding="utf-8"), path.stem))
+        limit = target.limits.max_history_bytes
+        read = read_files(
+            report, sorted(directory.glob("*.json")),
+            lambda path: read_history(evidence_files.require_text(path, target.bundle, limit), path.stem),
+        )
         for path, history in read:
             key = (history.workflow_id, history.run_id)
             if key in seen:

@@ -1,0 +1,1 @@
+"""Code both the auditor and the scheduler use."""

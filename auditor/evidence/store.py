@@ -295,6 +295,8 @@ def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
 def _configure(db: duckdb.DuckDBPyConnection) -> None:
     # Instants are compared as instants; UTC only decides how a bare TIMESTAMPTZ prints.
     db.execute("SET TimeZone = 'UTC'")
+    # DuckDB draws its own progress bar on stdout during a long query, inside a JSON report.
+    db.execute("SET enable_progress_bar = false")
 
 
 def insert_columns(db: duckdb.DuckDBPyConnection, table: str, repo: str, columns: dict[str, list[Any]]) -> int:

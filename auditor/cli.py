@@ -91,6 +91,10 @@ def _stderr() -> Console:
 
 
 def _day(today: dt.datetime | None) -> dt.date | None:
+    from auditor.evidence.checks.base import LATEST_DAY
+
+    if today is not None and today.date() > LATEST_DAY:
+        raise ConfigError(f"--today {today.date()}: must be on or before {LATEST_DAY}")
     return today.date() if today else None
 
 

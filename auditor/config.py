@@ -312,6 +312,7 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{path}: {describe_validation_error(exc)}") from None
+    _check_rule_codes(config, path)
     base = path.resolve().parent
     for repo in config.repos.values():
         repo.path = (base / repo.path).resolve()
@@ -320,6 +321,19 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
     config.source_path = path
     redact.register(*config.secret_values())
     return config
+
+
+def _check_rule_codes(config: Config, path: Path) -> None:
+    """A ``[rules.CODE]`` table must name a rule: a misspelt code would silently do nothing."""
+    import difflib
+
+    from auditor.rules import RULES  # the rules import this module
+
+    for code in config.rules:
+        if code not in RULES:
+            close = difflib.get_close_matches(code.upper(), RULES, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else "`auditor rules` lists the codes"
+            raise ConfigError(f"{path}: [rules.{code}]: no rule {code}; {hint}")
 
 
 def describe_validation_error(exc: ValidationError) -> str:

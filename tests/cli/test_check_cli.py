@@ -163,3 +163,15 @@ def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_control_character_in_a_file_name_is_escaped_in_text_findings(tmp_path: Path) -> None:
+    name = "DEMO-WP-0001-a\nb\x1b[2J.md"
+    (tmp_path / name).write_text(GOOD.replace('title: "Demo"', "title: 3"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    lines = result.stdout.splitlines()
+    shown = os.path.relpath(tmp_path / "DEMO-WP-0001-a\\nb\\x1b[2J.md")
+    assert lines[0] == shown
+    findings = [line for line in lines[1:-1]]
+    assert findings and all(line.startswith(f"  {shown}:") for line in findings), lines
+    assert "\x1b" not in result.stdout

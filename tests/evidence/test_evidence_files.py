@@ -231,3 +231,23 @@ def test_files_at_their_limits_keep_peak_memory_under_500_mb(tmp_path: Path) -> 
     assert not [finding for finding in report["findings"] if finding["code"] == "WP044"], "a file at its limit must be read"
     peak_mb = int(done.stdout.rsplit(" ", 1)[1]) / 1024
     assert peak_mb < PEAK_RSS_LIMIT_MB, f"peak RSS {peak_mb:.0f} MB"
+
+
+@pytest.mark.parametrize(("rows", "line"), [(0, 2), (3, 5)], ids=["first row", "fourth row"])
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_record_file_duckdb_cannot_read_is_reported_at_the_right_line(bundle: Bundle, judge, suffix: str, rows: int, line: int) -> None:
+    """A line over DuckDB's line size: DuckDB numbers it 1, or counts from its last chunk."""
+    sound = "r0,daily_triage,w,2026-06-08T04:00:00Z,success,schedule\n"
+    huge = f"r1,daily_triage,w-{'x' * 3_000_000},2026-06-08T04:00:00Z,success,schedule\n"
+    if suffix == ".csv":
+        text = "run_id,activity,workflow_id,started_at,status,trigger\n" + sound * rows + huge
+    else:
+        record = json.dumps({"run_id": "r0", "activity": "daily_triage", "workflow_id": "w", "started_at": "2026-06-08T04:00:00Z",
+                             "status": "success", "trigger": "schedule"}) + "\n"
+        text = record * (rows + 1) + json.dumps({"run_id": "r1", "workflow_id": "x" * 3_000_000}) + "\n"
+        line = rows + 2
+    bundle.write(f"activity_runs{suffix}", text)
+    result = judge("consecutive_runs: {activity: daily_triage, after: 2026-06-07, count: 1}", today="2026-06-09")
+    (problem,) = [finding for finding in result.findings if finding.code == "WP044"]
+    assert (problem.path, problem.line) == (str(bundle.root / f"activity_runs{suffix}"), line)
+    assert "Maximum line size" in problem.message and "xxxx" not in problem.message

@@ -82,7 +82,7 @@ class RecordSource:
         try:
             report.records = load_records(db, TABLE[self.table], target.repo, path, report)
         except duckdb.Error as exc:
-            report.add(Problem(str(path), _line_in(str(exc)), f"cannot read: {str(exc).splitlines()[0]}"))
+            report.add(_read_error(str(exc), path))
         return report
 
 
@@ -185,7 +185,28 @@ def _csv_rejects(db: duckdb.DuckDBPyConnection, path: Path, report: SourceReport
     return bool(rejects)
 
 
-def _line_in(message: str) -> int:
-    """The line DuckDB names in a read error, or 1."""
-    found = re.search(r"\bline (\d+)", message, re.IGNORECASE)
+def _read_error(message: str, path: Path) -> Problem:
+    """A DuckDB read error as a problem: its first line and, when it quotes the line it could
+    not read, the reason given after that (never the quoted text, which may be anything)."""
+    lines = message.splitlines()
+    # DuckDB's own line number can be off: the problem's line says where, the message what.
+    what = re.sub(r" on Line: \d+", "", lines[0])
+    quoted = next((index for index, line in enumerate(lines) if line.startswith("Original Line: ")), None)
+    if quoted is not None and quoted + 1 < len(lines) and lines[quoted + 1].strip():
+        what += ": " + lines[quoted + 1].strip()
+    return Problem(str(path), _line_in(message, path), f"cannot read: {what}")
+
+
+def _line_in(message: str, path: Path) -> int:
+    """The file line of a DuckDB read error: the first line of ``path`` holding the text DuckDB
+    quotes as the ``Original Line`` (the number DuckDB gives with it can be off), else the line
+    it names, else 1."""
+    quoted = re.search(r"^Original Line: (.+)$", message, re.MULTILINE)
+    if quoted:
+        wanted = quoted.group(1).encode("utf-8", "surrogateescape")
+        with path.open("rb") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.rstrip(b"\r\n").startswith(wanted):
+                    return number
+    found = re.search(r"\bline:? (\d+)", message, re.IGNORECASE)
     return int(found.group(1)) if found else 1

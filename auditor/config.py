@@ -15,6 +15,9 @@ Example::
     [vocabulary]
     task_statuses = ["review"]         # added to the built-in vocabulary
 
+    [limits]
+    max_history_bytes = 33554432       # bytes per file of each kind; defaults in docs/evidence.md
+
     [sources.state_hub]                # live evidence, for every repo (docs/sources.md)
     url = "https://state-hub.example"
     token_env = "STATE_HUB_TOKEN"      # the variable's name; the token stays in the environment

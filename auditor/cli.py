@@ -36,6 +36,7 @@ EXIT_USAGE = 2
 class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    html = "html"
 
 
 class FailOn(str, enum.Enum):
@@ -191,6 +192,7 @@ def explain(
         return command.run(
             task_id,
             workplans=checked.with_evidence,
+            workspace=checked.workplans,
             evidence_dirs=evidence_dirs(checked.targets, checked.workplans, evidence),
             today=_day(today) or dt.date.today(),
             console=_stdout(),

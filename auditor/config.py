@@ -36,9 +36,9 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, StrictBool, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from auditor.model import Severity
 from common import redact
@@ -97,22 +97,32 @@ class Vocabulary(_Strict):
         return {*PRIORITIES, *self.priorities}
 
 
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _env_name(value: str) -> str:
-    # A value that is not a variable name is most likely a pasted secret: refuse it, unechoed.
-    if not _ENV_NAME.fullmatch(value):
-        raise ValueError("must name an environment variable (letters, digits, _), not hold a secret")
-    return value
+def _plain_name(refusal: str) -> AfterValidator:
+    """Letters, digits and ``_`` only; anything else is refused with ``refusal``, unechoed."""
+
+    def check(value: str) -> str:
+        if not _PLAIN_NAME.fullmatch(value):
+            raise ValueError(refusal)
+        return value
+
+    return AfterValidator(check)
 
 
-EnvName = Annotated[str, AfterValidator(_env_name)]
+# A value that is not a variable name is most likely a pasted secret.
+EnvName = Annotated[str, _plain_name("must name an environment variable (letters, digits, _), not hold a secret")]
+SqlName = Annotated[str, _plain_name("must be a plain SQL name (letters, digits, _)")]
 
 
 class HttpServiceConfig(_Strict):
     """A live evidence service over HTTP (State Hub, notes, issue-core)."""
 
+    allow_http: StrictBool = Field(
+        default=False,
+        description="Allow plain http to any host (an in-cluster Service); the token then crosses the network unencrypted.",
+    )
     url: str = Field(description="Base URL; each endpoint path is appended to it.")
     token_env: EnvName | None = Field(default=None, description="Environment variable holding the bearer token.")
     timeout: float = Field(default=10.0, gt=0, description="Seconds to connect, and to wait for each read.")
@@ -122,7 +132,7 @@ class HttpServiceConfig(_Strict):
 
     @field_validator("url")
     @classmethod
-    def _url(cls, url: str) -> str:
+    def _url(cls, url: str, info: ValidationInfo) -> str:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError("must be an http(s) URL with a host")
@@ -130,8 +140,8 @@ class HttpServiceConfig(_Strict):
             raise ValueError("must not hold credentials; name the token's variable in token_env")
         if parts.query or parts.fragment:
             raise ValueError("must not have a query or a fragment")
-        if parts.scheme == "http" and not _loopback(parts.hostname):
-            raise ValueError("must be https (plain http only to a loopback host)")
+        if parts.scheme == "http" and not _loopback(parts.hostname) and not info.data.get("allow_http"):
+            raise ValueError("must be https (plain http only to a loopback host); allow_http = true permits it, e.g. for an in-cluster Service")
         return url.rstrip("/")
 
     def endpoint(self, path: str) -> str:
@@ -208,6 +218,35 @@ class TemporalConfig(_Strict):
         return self.tls if self.tls is not None else self.api_key_env is not None
 
 
+class DatabaseTableConfig(_Strict):
+    """Where one store table's rows are in the database, and its columns' names there."""
+
+    table: SqlName
+    columns: dict[str, SqlName] = Field(default_factory=dict, description="Store column -> database column, where they differ.")
+
+
+class ActivityDatabaseConfig(_Strict):
+    """activity-core's PostgreSQL database, read for ``activity_runs`` and ``task_spawn_log``."""
+
+    dsn_env: EnvName = Field(description="Environment variable holding the libpq connection string (it may hold the password).")
+    db_schema: SqlName = Field(default="public", alias="schema", description="The schema holding both tables.")
+    connect_timeout: int = Field(default=10, ge=1, le=600, description="Seconds to connect.")
+    statement_timeout: float = Field(default=60.0, gt=0, le=3600, description="Seconds each query may run.")
+    activity_runs: DatabaseTableConfig = Field(default_factory=lambda: DatabaseTableConfig(table="activity_runs"))
+    task_spawn_log: DatabaseTableConfig = Field(default_factory=lambda: DatabaseTableConfig(table="task_spawn_log"))
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> ActivityDatabaseConfig:
+        from auditor.evidence.store import TABLE
+
+        for name in ("activity_runs", "task_spawn_log"):
+            known = {column.name for column in TABLE[name].columns}
+            unknown = sorted(set(getattr(self, name).columns) - known)
+            if unknown:
+                raise ValueError(f"{name}.columns: {', '.join(unknown)} is not a column of {name} ({', '.join(sorted(known))})")
+        return self
+
+
 class SourcesConfig(_Strict):
     """Live evidence sources; each one configured replaces the bundle files of its tables."""
 
@@ -215,6 +254,7 @@ class SourcesConfig(_Strict):
     notes: NotesConfig | None = None
     issue_core: IssueCoreConfig | None = None
     temporal: TemporalConfig | None = None
+    activity_db: ActivityDatabaseConfig | None = None
 
 
 class RepoConfig(_Strict):
@@ -270,14 +310,18 @@ class Config(_Strict):
         return {**raw, "repos": repos}
 
     def secret_values(self) -> list[str]:
-        """The values of every token and API key variable the sources name, where set."""
+        """The values of every variable a source names for a secret (its ``*_env`` keys), where
+        set, and the password inside a connection string."""
         names = {
-            getattr(getattr(sources, service), key, None)
+            getattr(service, key)
             for sources in (self.sources, *(repo.sources for repo in self.repos.values()))
-            for service in SourcesConfig.model_fields
-            for key in ("token_env", "api_key_env")
+            for service in (getattr(sources, name) for name in SourcesConfig.model_fields)
+            if service is not None
+            for key in type(service).model_fields
+            if key.endswith("_env") and getattr(service, key)
         }
-        return [os.environ[name] for name in sorted(filter(None, names)) if os.environ.get(name)]
+        values = [os.environ[name] for name in sorted(names) if os.environ.get(name)]
+        return [*values, *filter(None, map(_password_in, values))]
 
     def rule(self, code: str) -> RuleConfig:
         return self.rules.get(code) or RuleConfig()
@@ -288,6 +332,19 @@ class Config(_Strict):
         return SourcesConfig(**{
             name: getattr(own, name) or getattr(self.sources, name) for name in SourcesConfig.model_fields
         })
+
+
+def _password_in(value: str) -> str | None:
+    """The password of a libpq connection string, URL (``postgresql://u:PASSWORD@h``) or
+    key=value (``password=PASSWORD``) form; None when it holds none."""
+    if "://" in value:
+        try:
+            password = urlsplit(value).password
+        except ValueError:
+            return None
+        return unquote(password) if password else None
+    found = re.search(r"(?:^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", value)
+    return found.group(1).strip("'") if found else None
 
 
 def _merged(base: Any, override: Any) -> Any:

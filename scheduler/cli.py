@@ -124,6 +124,18 @@ def export(directory: Annotated[Path, typer.Argument(help="Directory to write th
     _exit_with(lambda: command(config, directory))
 
 
+@app.command()
+def report(
+    html: Annotated[Path, typer.Option("--html", help="Write a self-contained HTML page of the runs to this file.")],
+    days: Annotated[int, typer.Option(help="Days shown, up to today.")] = 90,
+    config: ConfigOption = DEFAULT_CONFIG_PATH,
+) -> None:
+    """Per activity a calendar of its runs by outcome, with failures' output on focus."""
+    from scheduler.commands.report import report as command
+
+    _exit_with(lambda: command(config, html, days))
+
+
 def _temporal_command(name: str, summary: str) -> None:
     """`scheduler temporal NAME`: both subcommands take the same connection options."""
 

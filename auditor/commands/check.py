@@ -13,7 +13,7 @@ from auditor.linter import lint_workspace
 from auditor.evidence.model import Verdict
 from auditor.model import Finding, Severity, Workplan, WorkplanSummary
 from auditor.report import FORMATS
-from auditor.report.model import CheckReport, build_report
+from auditor.report.model import CheckReport, RunInfo, build_report
 from auditor.workspace import Target, load, paused_gc, resolve_targets, shown_path
 
 FAIL_ON = {"error": Severity.error, "warning": Severity.warning, "info": Severity.info, "never": None}
@@ -84,6 +84,7 @@ def _judge_evidence(checked: Checked, options: EvidenceOptions, config: Config, 
             strict=options.strict,
             progress=progress,
             config=config,
+            workspace=checked.workplans,
         )
     checked.findings += result.findings
     checked.verdicts = result.verdicts
@@ -101,6 +102,8 @@ def run(
 ) -> int:
     checked = collect(targets, config, evidence or EvidenceOptions(), status)
     report = build_report(checked.workplans, checked.findings, checked.verdicts)
+    today = (evidence.today if evidence else None) or dt.date.today()
+    report.run = RunInfo(targets=targets, today=today, fail_on=fail_on, generated_at=dt.datetime.now(dt.UTC))
     FORMATS[output_format](report, console)
     return exit_code(report, FAIL_ON[fail_on])
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from auditor.config import Config
-from auditor.model import Workplan
+from auditor.model import Workplan, WorkplanSummary
 
 
 def run(
@@ -25,10 +25,12 @@ def run(
     console: Console,
     from_snapshot: Path | None = None,
     config: Config | None = None,
+    workspace: list[WorkplanSummary] | None = None,
 ) -> int:
     """Print the verdict of ``task_id``: 0 when there is one, 1 when the task has none (no
     block, an invalid block, a cancelled task), 2 when no workplan has that task. ``config``
-    gives the repos' live sources and the rule settings."""
+    gives the repos' live sources and the rule settings; ``workspace`` every workplan read, for
+    ``task`` checks."""
     from auditor.evidence import audit
     from auditor.evidence.render import verdict_lines
 
@@ -39,7 +41,7 @@ def run(
     if owner is None:
         say(f"error: no task {task_id} in the workplans read")
         return 2
-    result = audit([owner], evidence_dirs=evidence_dirs, today=today, from_snapshot=from_snapshot, config=config)
+    result = audit([owner], evidence_dirs=evidence_dirs, today=today, from_snapshot=from_snapshot, config=config, workspace=workspace)
     verdict = next((verdict for verdict in result.verdicts if verdict.task_id == task_id), None)
     if verdict is None:
         say(f"{task_id}: no evidence verdict (the task has no valid evidence block, or is cancelled)")

@@ -20,11 +20,11 @@ from auditor.config import Config
 from common import redact
 from auditor.evidence.model import JudgedTask, SourceProblem, Verdict
 from auditor.evidence.store import SnapshotError
-from auditor.model import Finding, Task, Workplan
+from auditor.model import Finding, Task, Workplan, WorkplanSummary
 
 if TYPE_CHECKING:
     from auditor.evidence.block import CheckNode, EvidenceSpec
-    from auditor.evidence.sources.base import LoadTarget
+    from auditor.evidence.sources.base import LoadTarget, WorkspaceEntry
     from auditor.progress import ProgressCallback
 
 __all__ = ["Audit", "SnapshotError", "Verdict", "audit"]
@@ -45,17 +45,20 @@ def audit(
     strict: bool = False,
     progress: ProgressCallback | None = None,
     config: Config | None = None,
+    workspace: list[WorkplanSummary] | None = None,
 ) -> Audit:
     """Judge every evidence block of ``workplans``.
 
     ``evidence_dirs`` maps a repo name to its bundle directory (None: not configured).
     ``snapshot`` keeps the store in that file; ``from_snapshot`` judges from a kept store
     instead of reading sources (:class:`SnapshotError` when it is not one). ``config``, when
-    given, applies rule settings and inline directives to the WP04x findings.
+    given, applies rule settings and inline directives to the WP04x findings. ``workspace`` is
+    every workplan read in this run, for ``task`` checks (default: ``workplans`` alone).
     """
     from auditor.evidence import sources, store
     from auditor.evidence.block import parse_block
     from auditor.evidence.judge import Judge
+    from auditor.evidence.sources.workspace import entries
     from auditor.rules import wp040_violated, wp041_ready, wp042_evidence_block, wp043_unknown, wp044_source_unreadable
 
     config = config or Config()
@@ -76,7 +79,8 @@ def audit(
     db = store.open_snapshot(from_snapshot) if from_snapshot else store.create()
     try:
         if from_snapshot is None:
-            sources.load(db, [_target(repo, blocks, evidence_dirs, config) for repo in repos], progress)
+            everything = entries(workspace if workspace is not None else [workplan.summary() for workplan in workplans])
+            sources.load(db, [_target(repo, blocks, evidence_dirs, config, everything) for repo in repos], progress)
             store.redact_secrets(db)
             if snapshot is not None:
                 store.save_snapshot(db, snapshot)
@@ -105,7 +109,11 @@ def _tasks_with_evidence(workplans: list[Workplan]) -> Iterator[tuple[Workplan, 
 
 
 def _target(
-    repo: str, blocks: list[tuple[Workplan, Task, EvidenceSpec]], evidence_dirs: dict[str, Path | None], config: Config
+    repo: str,
+    blocks: list[tuple[Workplan, Task, EvidenceSpec]],
+    evidence_dirs: dict[str, Path | None],
+    config: Config,
+    workspace: tuple[WorkspaceEntry, ...],
 ) -> LoadTarget:
     from auditor.evidence.checks.base import RepoPathArgs
     from auditor.evidence.checks.consecutive_runs import ConsecutiveRunsArgs
@@ -122,7 +130,7 @@ def _target(
     }
     return LoadTarget(
         repo, evidence_dirs.get(repo), Path(root) if root else None, frozenset(paths),
-        sources=config.sources_for(repo), runs=frozenset(runs), limits=config.limits,
+        sources=config.sources_for(repo), runs=frozenset(runs), workspace=workspace, limits=config.limits,
     )
 
 

@@ -63,11 +63,15 @@ def slot_table(check: dict[str, Any], provenance: bool = False, max_slots: int |
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
         if provenance and index:
             (slot,) = shown[index - 1]
-            lines += [f"{INDENT}{problem}" for problem in slot["problems"]]
-            refs = [ref for run in slot["runs"] for ref in run["evidence"]] + slot["evidence"]
-            lines += [f"{INDENT}evidence: {reference(ref)}" for ref in refs]
+            lines += [INDENT + line for line in slot_provenance(slot)]
     lines.append(tail)
     return lines
+
+
+def slot_provenance(slot: dict[str, Any]) -> list[str]:
+    """A slot's problems, then every record it was judged on (``evidence: ...``)."""
+    refs = [ref for run in slot["runs"] for ref in run["evidence"]] + slot["evidence"]
+    return [*slot["problems"], *(f"evidence: {reference(ref)}" for ref in refs)]
 
 
 FOLDED_MISSED = 3

@@ -23,7 +23,7 @@ from auditor.config import ConfigError
 if TYPE_CHECKING:
     import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped whenever a table or column changes meaning; a snapshot of another version is refused."""
 
 
@@ -35,7 +35,7 @@ class SnapshotError(ConfigError):
 class Column:
     name: str
     type: str
-    """DuckDB type: VARCHAR, TIMESTAMPTZ, DATE, BIGINT, INTEGER, BOOLEAN."""
+    """DuckDB type: VARCHAR, TIMESTAMPTZ, DATE, BIGINT, INTEGER, BOOLEAN, JSON."""
     doc: str
     required: bool = False
     """For record columns read from bundle files: a record without it is malformed."""
@@ -51,12 +51,15 @@ class Table:
     from_records: bool = False
     """Filled from JSON lines / CSV / Parquet records, validated column by column."""
     per_repo: bool = True
+    keeps_record: bool = False
+    """The whole record as read is kept too (``record``), for ``where:`` on any of its fields."""
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
         repo = (_REPO,) if self.per_repo else ()
+        record = (_RECORD,) if self.keeps_record else ()
         provenance = (_PATH, _LINE) if self.from_records else ()
-        return (*repo, *self.columns, *provenance)
+        return (*repo, *self.columns, *record, *provenance)
 
     def ddl(self) -> str:
         columns = ",\n  ".join(f"{column.name} {column.type}" for column in self.all_columns)
@@ -65,6 +68,7 @@ class Table:
 
 _REPO = Column("repo", "VARCHAR", "the repo (Workplan.repo) whose evidence this is")
 _PATH = Column("path", "VARCHAR", "the bundle file, or the service endpoint, the record came from")
+_RECORD = Column("record", "JSON", "the whole record as read, every field (a JSON object)")
 _LINE = Column("line", "BIGINT", "its 1-based line (CSV: file line; Parquet: row number; service: position in the listing)")
 
 RUN_STATUSES = ("success", "failed", "timed_out", "cancelled", "running", "missed")
@@ -141,24 +145,25 @@ TABLES: tuple[Table, ...] = (
         _text("status", "e.g. `done`; `failed` never counts", required=True),
         _time("recorded_at", "when it was recorded", required=True),
         _text("workflow_id", "the run that recorded it"),
-    ), from_records=True),
+    ), from_records=True, keeps_record=True),
     Table("decisions", "`state_hub/decisions.jsonl`", (
         _text("id", "decision id", required=True),
         _text("title", "title", required=True),
         _text("status", "e.g. `accepted`", required=True),
         _time("recorded_at", "when it was recorded", required=True),
-    ), from_records=True),
+    ), from_records=True, keeps_record=True),
     Table("feedback", "`state_hub/feedback.jsonl`", (
         _text("id", "feedback id", required=True),
         _text("kind", "e.g. `calibration`", required=True),
         _text("subject", "what it is about"),
         _time("recorded_at", "when it was recorded", required=True),
-    ), from_records=True),
+    ), from_records=True, keeps_record=True),
     Table("messages", "`state_hub/messages.jsonl`", (
         _text("id", "message id", required=True),
         _text("subject", "subject"),
+        _text("body", "the message text"),
         _time("recorded_at", "when it was recorded", required=True),
-    ), from_records=True),
+    ), from_records=True, keeps_record=True),
     Table("notes", "`notes/**/*.md` working-memory notes", (
         _text("name", "file name stem"),
         Column("note_date", "DATE", "frontmatter `date` (or `created`), else the first YYYY-MM-DD in the name"),
@@ -178,6 +183,13 @@ TABLES: tuple[Table, ...] = (
         _text("status", "task status", required=True),
         _text("title", "title"),
     ), from_records=True),
+    Table("workspace_tasks", "every workplan and task of the workspace read in this run, as its repo's checks see it", (
+        _text("id", "workplan or task id"),
+        _text("kind", "`workplan` or `task`"),
+        _text("status", "its `status` (NULL when it has none)"),
+        _text("path", "the workplan file"),
+        Column("line", "BIGINT", "the line of its `id`"),
+    )),
     Table("repo_files", "the repo files that file checks name, read from the repo checkout", (
         _text("path", "repo-relative path"),
         Column("present", "BOOLEAN", "whether the file exists"),
@@ -265,12 +277,14 @@ def redact_secrets(db: duckdb.DuckDBPyConnection) -> None:
     replacements = [value for form in forms for value in (form, PLACEHOLDER)]  # innermost, longest, first
     for table in TABLES:
         for column in table.all_columns:
-            if column.type != "VARCHAR":
+            if column.type not in ("VARCHAR", "JSON"):
                 continue
-            replaced = column.name
+            text = f"{column.name}::VARCHAR"  # a JSON value is scrubbed in its text, escapes and all
+            replaced = text
             for _ in forms:
                 replaced = f"replace({replaced}, ?, ?)"
-            found = " OR ".join(f"contains({column.name}, ?)" for _ in forms)
+            replaced = f"{replaced}::{column.type}"
+            found = " OR ".join(f"contains({text}, ?)" for _ in forms)
             db.execute(f"UPDATE {table.name} SET {column.name} = {replaced} WHERE {found}", [*replacements, *forms])
 
 

@@ -72,6 +72,57 @@ def load(text: str, first_line: int) -> LoadedYaml:
     return loaded
 
 
+@dataclass
+class YamlDocument:
+    """One document of a YAML stream: its value, its node tree (for lines), and its first line."""
+
+    value: Any
+    node: yaml.Node
+    line: int
+
+
+@dataclass
+class LoadedStream:
+    """The documents of a multi-document YAML text, up to an error (``error`` and its line)."""
+
+    documents: list[YamlDocument] = field(default_factory=list)
+    error: str | None = None
+    error_line: int = 1
+
+
+def load_all(text: str) -> LoadedStream:
+    """Load every document of ``text`` (``---``-separated, as Kubernetes manifests are), with
+    the same limits as :func:`load`; a stream that fails anywhere says where."""
+    loader = _Loader(text)
+    line_at = _LineCounter(text, 1)
+    stream = LoadedStream()
+    node = None
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            bomb = "*" in text and _expansion_problem(node)
+            if bomb:
+                stream.error, stream.error_line = bomb, line_at(node.start_mark)
+                return stream
+            stream.documents.append(YamlDocument(loader.construct_document(node), node, line_at(node.start_mark)))
+    except yaml.MarkedYAMLError as exc:
+        mark = _offending_mark(exc)
+        stream.error, stream.error_line = _describe(exc), line_at(mark) if mark else 1
+    except yaml.reader.ReaderError as exc:
+        stream.error = "invalid YAML: " + str(exc).splitlines()[0]
+    except Exception as exc:  # noqa: BLE001 - bad input must become a problem, never escape
+        stream.error = f"invalid YAML value: {exc}"
+        stream.error_line = line_at(node.start_mark) if node is not None else 1
+    finally:
+        loader.dispose()
+    return stream
+
+
+def line_of(text: str, node: yaml.Node) -> int:
+    """The 1-based file line where ``node`` starts, counted in newlines of ``text``."""
+    return 1 + text.count("\n", 0, node.start_mark.index)
+
+
 class _LineCounter:
     """The file line of a YAML mark, counted in the text rather than taken from ``mark.line``
     (YAML also breaks lines at U+0085, U+2028 and U+2029; the file does not). Counting goes on

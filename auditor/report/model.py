@@ -6,6 +6,8 @@ key is a compatible change; removing or renaming one needs a new schema version.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny
 
 from auditor.evidence.model import Verdict
@@ -21,6 +23,15 @@ class Counts(BaseModel):
     verdicts: dict[str, int] = Field(default_factory=dict)
 
 
+class RunInfo(BaseModel):
+    """When and on what a check ran, and its ``--fail-on``: what the HTML summary shows."""
+
+    targets: list[str]
+    today: dt.date
+    fail_on: str
+    generated_at: dt.datetime
+
+
 class CheckReport(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -30,6 +41,8 @@ class CheckReport(BaseModel):
     verdicts: list[SerializeAsAny[Verdict]] = Field(default_factory=list)
     """Evidence verdicts (see docs/evidence.md)."""
     summary: Counts
+    run: RunInfo | None = Field(default=None, exclude=True)
+    """Not part of the JSON schema (``auditor.check/v1`` is unchanged)."""
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, by_alias=True)

@@ -207,6 +207,12 @@ class Bundle:
         return workflow_id
 
 
+def only_check(verdict: Any) -> Any:
+    """The one check of a verdict."""
+    (check,) = verdict.checks
+    return check
+
+
 def make_workplan(directory: Path, block: str, status: str = "wait") -> Workplan:
     path = directory / "ACTIVITY-WP-0009-evidence-test.md"
     path.write_text(WORKPLAN.format(status=status, block=textwrap.dedent(block).strip()), encoding="utf-8")

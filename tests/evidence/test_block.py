@@ -45,7 +45,7 @@ def test_a_block_becomes_a_tree_of_checks() -> None:
         ("feedback: {kind: calibration}\n", [(21, "feedback: 'after' is missing")]),
         ("feedback:\n  kind: calibration\n  after: soon\n", [(23, "feedback: 'after': Input should be a valid date or datetime, input is too short")]),
         ("feedback: {kind: x, after: 2026-06-07, colour: red}\n", [(21, "feedback: unknown argument 'colour'")]),
-        ("consecutive_run: {activity: x}\n", [(21, "unknown check 'consecutive_run' (known: consecutive_runs, feedback, decision, progress, note, spawn, file_exists, file_contains, heading, all, any, unblocks)")]),
+        ("consecutive_run: {activity: x}\n", [(21, "unknown check 'consecutive_run' (known: consecutive_runs, feedback, decision, progress, message, note, spawn, file_exists, file_contains, heading, task, file_not_contains, manifest, all, any, unblocks)")]),
         ("note: daily-triage-*\n", [(21, "note: arguments must be a mapping (e.g. 'note: {...}')")]),
         ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 0\n", [(24, "consecutive_runs: 'count': Input should be greater than or equal to 1")]),
         ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 3\n  schedule: every day\n", [(25, "consecutive_runs: 'schedule': 'every day' is not a valid cron expression")]),
@@ -118,6 +118,29 @@ def test_any_text_gives_a_spec_or_located_errors(lines: list[str]) -> None:
     assert (parsed.spec is None) == bool(parsed.errors)
     last_line = BLOCK_LINE + 1 + text.count("\n")
     assert all(BLOCK_LINE <= error.line <= last_line and error.message for error in parsed.errors)
+
+
+@pytest.mark.parametrize(
+    ("block", "valid"),
+    [
+        ("message: {id: 6a098e1e, after: '2026-06-17', contains: smoke, where: {sender: llm-connect}}", True),
+        ("decision: {title_contains: approved, status: accepted, where: {environment: production}}", True),
+        ("decision: {title_contains: approved, where: {environment: [a]}}", False),
+        ("task: {id: ACTIVITY-WP-0010, status: [active, done]}", True),
+        ("task: {id: ACTIVITY-WP-0010, status: active}", True),
+        ("task: {id: ACTIVITY-WP-0010, status: [active, '']}", False),
+        ("file_not_contains: {path: 'src/**/*.py', pattern: review_required}", True),
+        ("manifest: {path: 'k8s/**/*.yaml', kind: Deployment, name: w, container: c, env: {A: b}}", True),
+        ("manifest: {path: 'k8s/**/*.yaml', kind: Ingress, absent: true}", True),
+        ("manifest: {path: 'k8s/**/*.yaml', kind: Ingress, missing: true}", False),
+    ],
+)
+def test_the_schema_of_the_new_kinds_accepts_and_refuses(block: str, valid: bool) -> None:
+    import jsonschema
+    import yaml
+
+    errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(yaml.safe_load(block)))
+    assert (not errors) is valid, errors
 
 
 def nested(depth: int) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from auditor.evidence.checks.combinators import all_of, any_of
-from tests.evidence.builders import Bundle
+from tests.evidence.builders import Bundle, only_check
 
 
 @pytest.fixture
@@ -27,11 +27,6 @@ def spawned(bundle: Bundle, run_id: str, sink: str, refs: list[str | None], at: 
         if ref is not None:
             record["external_ref"] = ref
         bundle.append("task_spawn_log.jsonl", record)
-
-
-def only_check(verdict):
-    (check,) = verdict.checks
-    return check
 
 
 class TestSpawn:

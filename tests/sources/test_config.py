@@ -83,3 +83,35 @@ def test_a_secret_pasted_where_a_variable_name_belongs_is_refused_unechoed(tmp_p
     with pytest.raises(ConfigError) as raised:
         load_config(config_file(tmp_path, f'{table}\n{key} = "{secret}"\n'))
     assert "must name an environment variable" in str(raised.value) and secret not in str(raised.value)
+
+
+def test_allow_http_permits_plain_http_to_an_in_cluster_service(tmp_path: Path) -> None:
+    config = load_config(config_file(tmp_path, """
+[sources.state_hub]
+url = "http://state-hub.state-hub.svc.cluster.local:8080"
+allow_http = true
+token_env = "STATE_HUB_TOKEN"
+"""))
+    assert config.sources.state_hub.url == "http://state-hub.state-hub.svc.cluster.local:8080"
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[sources.notes]\nurl = "http://notes.svc.cluster.local"\nallow_http = false',
+         "sources.notes.url: Value error, must be https (plain http only to a loopback host); allow_http = true permits it"),
+        ('[sources.notes]\nurl = "http://notes.svc.cluster.local"\nallow_http = "yes"', "sources.notes.allow_http: Input should be a valid boolean"),
+        ('[sources.activity_db]\nschema = "activity"', "sources.activity_db.dsn_env: Field required"),
+        ('[sources.activity_db]\ndsn_env = "postgresql://u:p@h/db"', "sources.activity_db.dsn_env: Value error, must name an environment variable"),
+        ('[sources.activity_db]\ndsn_env = "DSN"\nschema = "a; DROP"', "sources.activity_db.schema: Value error, must be a plain SQL name"),
+        ('[sources.activity_db]\ndsn_env = "DSN"\nactivity_runs = {table = "runs", columns = {activity = "x y"}}',
+         "sources.activity_db.activity_runs.columns.activity: Value error, must be a plain SQL name"),
+        ('[sources.activity_db]\ndsn_env = "DSN"\ntask_spawn_log = {table = "log", columns = {sink_name = "x"}}',
+         "task_spawn_log.columns: sink_name is not a column of task_spawn_log"),
+    ],
+)
+def test_allow_http_and_the_database_source_are_checked(tmp_path: Path, toml: str, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config(config_file(tmp_path, toml + "\n"))
+    assert message in str(raised.value)
+    assert "postgresql://u:p@h/db" not in str(raised.value)

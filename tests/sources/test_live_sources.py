@@ -200,3 +200,23 @@ def test_the_repo_table_wins_over_the_workspace_table(tmp_path: Path, httpserver
     assert config.sources_for(REPO).state_hub.url == httpserver.url_for("").rstrip("/")
     assert config.sources_for("another-repo").state_hub == workspace
     assert chosen["state_hub.progress"] == "StateHubListing" and chosen["notes"] == "NotesSource"
+
+
+@pytest.mark.parametrize(("environment", "verdict"), [("production", "ready"), ("staging", "not_ready")])
+def test_where_and_message_read_live_state_hub_records_whole(
+    tmp_path: Path, bundle: Bundle, httpserver: HTTPServer, token: str, environment: str, verdict: str
+) -> None:
+    decision = {"id": "d1", "title": "issue-core credentials approved", "status": "accepted",
+                "environment": environment, "recorded_at": "2026-06-19T10:00:00Z"}
+    message = {"id": "m1", "subject": "llm-connect", "body": "fixture smoke passed", "recorded_at": "2026-06-18T09:41:00Z"}
+    case = LiveCase(
+        "decision: {id: d1, where: {environment: production}}\nmessage: {id: m1, after: 2026-06-17, contains: smoke passed}",
+        "/api/decisions", page([decision]), lambda server: SourcesConfig(state_hub=state_hub(server)),
+    )
+    httpserver.expect_request("/api/decisions").respond_with_json(case.answer)
+    httpserver.expect_request("/api/messages").respond_with_json(page([message]))
+    for listing in ("/api/progress", "/api/feedback"):
+        httpserver.expect_request(listing).respond_with_json(page([]))
+    workplan = make_workplan(tmp_path, case.block)
+    result = audit([workplan], evidence_dirs={REPO: bundle.root}, today=TODAY, config=Config(sources=case.configure(httpserver)))
+    assert one_verdict(result) == verdict, result.findings

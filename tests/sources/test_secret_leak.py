@@ -112,7 +112,7 @@ def stored_text(snapshot: Path) -> str:
     """Every text value in every table of the snapshot: the file's bytes may be compressed."""
     db = duckdb.connect(str(snapshot), read_only=True)
     try:
-        columns = db.execute("SELECT table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR'").fetchall()
+        columns = db.execute("SELECT table_name, column_name FROM information_schema.columns WHERE data_type IN ('VARCHAR', 'JSON')").fetchall()
         return "\n".join(str(value) for table, column in columns for value, in db.execute(f'SELECT "{column}" FROM "{table}"').fetchall())
     finally:
         db.close()

@@ -21,13 +21,20 @@ from auditor.evidence.checks import (
     feedback,
     file_contains,
     file_exists,
+    file_not_contains,
     heading,
+    manifest,
+    message,
     note,
     progress,
     spawn,
+    task,
 )
 
 CHECKS: dict[str, ModuleType] = {
     module.KIND: module
-    for module in (consecutive_runs, feedback, decision, progress, note, spawn, file_exists, file_contains, heading)
+    for module in (
+        consecutive_runs, feedback, decision, progress, message, note, spawn, file_exists, file_contains, heading,
+        task, file_not_contains, manifest,
+    )
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -51,7 +52,12 @@ class CheckArgs(BaseModel):
 class RepoPathArgs(CheckArgs):
     """Arguments naming a file of the repo checkout."""
 
-    path: str = Field(min_length=1, description="Path relative to the repo root, e.g. docs/runbook.md.")
+    globs: ClassVar[bool] = False
+    """Whether ``path`` may be a glob (:mod:`auditor.evidence.repo_paths`)."""
+
+    path: str = Field(
+        min_length=1, description="Path relative to the repo root, e.g. docs/runbook.md; where a check says so, a glob (src/**/*.py)."
+    )
 
     @field_validator("path")
     @classmethod
@@ -60,6 +66,45 @@ class RepoPathArgs(CheckArgs):
         if path.startswith(("/", "~")) or "\\" in path or ".." in parts or (parts and parts[0].endswith(":")):
             raise ValueError("must be a path inside the repo, relative to its root (no '..', '/', '~' or '\\')")
         return str(PurePosixPath(path))
+
+    @model_validator(mode="after")
+    def _glob_allowed(self) -> Self:
+        from auditor.evidence.repo_paths import is_glob
+
+        if is_glob(self.path) and not self.globs:
+            raise ValueError(f"'path' must name one file here, not a glob ({self.path})")
+        return self
+
+
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class RecordArgs(CheckArgs):
+    """Arguments of a check on State Hub records: any of them can also require fields by value."""
+
+    where: dict[str, str] | None = Field(
+        default=None,
+        min_length=1,
+        description="Fields the record must have, each a string equal to the value given, e.g. {environment: production}.",
+    )
+
+    @field_validator("where")
+    @classmethod
+    def _field_names(cls, where: dict[str, str] | None) -> dict[str, str] | None:
+        for name in where or {}:
+            if not FIELD_NAME.fullmatch(name):
+                raise ValueError(f"'{name}' is not a field name (letters, digits and '_')")
+        return where
+
+    def restrict(self, where: str, params: list[Any], wanted: str) -> tuple[str, list[Any], str]:
+        """``where``, ``params`` and ``wanted`` narrowed by ``where:``: each field present in the
+        record as read, a string, equal to its value."""
+        for name, value in (self.where or {}).items():
+            where += " AND json_type(record, ?) = 'VARCHAR' AND json_extract_string(record, ?) = ?"
+            params += [f"$.{name}", f"$.{name}", value]
+        if self.where:
+            wanted += " where " + ", ".join(f"{name} = {value}" for name, value in self.where.items())
+        return where, params, wanted
 
 
 @dataclass(frozen=True)
@@ -89,8 +134,28 @@ class CheckContext:
         found = self.rows("SELECT content FROM repo_files WHERE repo = ? AND path = ? AND present", [self.repo, path])
         return found[0][0] if found else None
 
+    def repo_files(self, pattern: str) -> list[tuple[str, str]]:
+        """(path, text) of every repo file that ``pattern`` (a path or a glob) names, by path."""
+        from auditor.evidence.repo_paths import matches
+
+        found = self.rows("SELECT path, content FROM repo_files WHERE repo = ? AND present ORDER BY path", [self.repo])
+        return [(path, content) for path, content in found if matches(pattern, path)]
+
     def result(self, result: Result, detail: str, evidence: Sequence[EvidenceRef] = (), missing: Sequence[str] = ()) -> CheckResult:
         return CheckResult(kind=self.kind, line=self.line, result=result, detail=detail, evidence=list(evidence), missing=list(missing))
+
+    def found_records(self, source: str, table: str, where: str, params: list[Any], wanted: str) -> CheckResult:
+        """:meth:`found` over the records of ``table`` that match ``where``, except that a match
+        whose ``id`` is recorded more than once is unknown: which copy holds cannot be told."""
+        evidence = self.refs(source, table, where, params)
+        ids = sorted({ref.reference for ref in evidence})
+        repeated = f"id IN (SELECT id FROM {table} WHERE repo = ? AND list_contains(?, id) GROUP BY id HAVING count(*) > 1)"
+        copies = self.refs(source, table, repeated, [self.repo, ids]) if ids else []
+        if copies:
+            places = ", ".join(f"{ref.path}:{ref.line}" for ref in copies)
+            detail = f"record {copies[0].reference} is recorded more than once in {source} ({places})"
+            return self.result("unknown", detail, copies, [f"{wanted}, each record once"])
+        return self.found(evidence, wanted)
 
     def found(self, evidence: list[EvidenceRef], wanted: str) -> CheckResult:
         """Pass when ``evidence`` is not empty; otherwise ``wanted`` is what is missing."""

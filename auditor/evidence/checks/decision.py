@@ -5,22 +5,25 @@ Example::
     decision:
       title_contains: duplicate handling
       status: accepted         # optional
+      where: {environment: production}   # optional, any record-based check: fields by value
 
 Passes when ``state_hub/decisions.jsonl`` holds a matching record (``title_contains`` ignores
-case).
+case). PASS: ``{"id": "d1", "title": "Duplicate handling approved", "status": "accepted",
+"environment": "production", ...}``. FAIL: the same record with ``"environment": "staging"``,
+or without ``environment``.
 """
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from auditor.evidence.checks.base import CheckArgs, CheckContext
+from auditor.evidence.checks.base import CheckContext, RecordArgs
 from auditor.evidence.model import CheckResult
 
 KIND = "decision"
 
 
-class DecisionArgs(CheckArgs):
+class DecisionArgs(RecordArgs):
     one_of = (("id", "title_contains"),)
     id: str | None = Field(default=None, description="The decision id.")
     title_contains: str | None = Field(default=None, description="Words the title contains (case ignored).")
@@ -42,4 +45,5 @@ def judge(args: DecisionArgs, ctx: CheckContext) -> CheckResult:
     if args.status is not None:
         where, wanted = f"{where} AND status = ?", f"{wanted} with status {args.status}"
         params.append(args.status)
-    return ctx.found(ctx.refs("state_hub.decisions", "decisions", where, params), wanted)
+    where, params, wanted = args.restrict(where, params, wanted)
+    return ctx.found_records("state_hub.decisions", "decisions", where, params, wanted)

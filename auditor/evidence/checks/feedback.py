@@ -6,7 +6,8 @@ Example::
       kind: calibration
       after: 2026-06-07        # recorded on a later UTC day
 
-Passes when ``state_hub/feedback.jsonl`` holds a record of that kind recorded after ``after``.
+Passes when ``state_hub/feedback.jsonl`` holds a record of that kind recorded after ``after``
+(and with the fields of ``where:``, when given).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import datetime as dt
 
 from pydantic import Field
 
-from auditor.evidence.checks.base import CheckArgs, CheckContext, day_after
+from auditor.evidence.checks.base import CheckContext, RecordArgs, day_after
 from auditor.evidence.model import CheckResult
 
 KIND = "feedback"
 
 
-class FeedbackArgs(CheckArgs):
+class FeedbackArgs(RecordArgs):
     kind: str = Field(description="Feedback kind, e.g. calibration.")
     after: dt.date = Field(description="Only feedback recorded on a later (UTC) day counts.")
 
@@ -34,5 +35,7 @@ def sources(args: FeedbackArgs) -> tuple[str, ...]:
 
 
 def judge(args: FeedbackArgs, ctx: CheckContext) -> CheckResult:
-    evidence = ctx.refs("state_hub.feedback", "feedback", "kind = ? AND recorded_at >= ?", [args.kind, day_after(args.after)])
-    return ctx.found(evidence, f"{args.kind} feedback recorded after {args.after}")
+    where, params, wanted = args.restrict(
+        "kind = ? AND recorded_at >= ?", [args.kind, day_after(args.after)], f"{args.kind} feedback recorded after {args.after}"
+    )
+    return ctx.found_records("state_hub.feedback", "feedback", where, params, wanted)

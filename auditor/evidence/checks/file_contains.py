@@ -3,27 +3,33 @@
 Example::
 
     file_contains:
-      path: docs/runbook.md
+      path: docs/runbook.md             # or a glob: src/**/*.py
       text: ISSUE_SINK_TYPE=null        # or  pattern: 'rollback.*null'
 
-``pattern`` is a Python regular expression searched line by line.
+``pattern`` is a Python regular expression searched line by line. With a glob, some matching
+file must hold it. PASS: ``docs/runbook.md`` line 7 reads ``Set ISSUE_SINK_TYPE=null.``. FAIL:
+no line holds it, or no file matches the path.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
 from pydantic import Field, field_validator
 
 from auditor.evidence.checks.base import CheckContext, RepoPathArgs
 from auditor.evidence.model import CheckResult, EvidenceRef
+from auditor.evidence.repo_paths import is_glob
 
 KIND = "file_contains"
 
 
 class FileContainsArgs(RepoPathArgs):
+    globs = True
     one_of = (("text", "pattern"),)
-    text: str | None = Field(default=None, min_length=1, description="Text the file holds.")
-    pattern: str | None = Field(default=None, min_length=1, description="Regular expression a line of the file matches.")
+    text: str | None = Field(default=None, min_length=1, description="Text a line holds.")
+    pattern: str | None = Field(default=None, min_length=1, description="Regular expression a line matches.")
 
     @field_validator("pattern")
     @classmethod
@@ -35,6 +41,23 @@ class FileContainsArgs(RepoPathArgs):
                 raise ValueError(f"not a valid regular expression: {exc}") from None
         return pattern
 
+    @property
+    def wanted(self) -> str:
+        return f"'{self.text}'" if self.text is not None else f"a line matching /{self.pattern}/"
+
+    def hits(self, files: list[tuple[str, str]]) -> Iterator[EvidenceRef]:
+        """Every line of ``files`` that holds the text or matches, as evidence."""
+        matcher = re.compile(re.escape(self.text) if self.text is not None else self.pattern or "")
+        for path, content in files:
+            for number, line in enumerate(content.splitlines(), start=1):
+                if matcher.search(line):
+                    # A proof names the place, never the text: a file may hold what must not be shown.
+                    yield EvidenceRef(source="repo", reference=f"{path}:{number}", path=path, line=number)
+
+    def no_files(self, ctx: CheckContext, wanted: str) -> CheckResult:
+        detail = f"no file matches {self.path}" if is_glob(self.path) else f"{self.path} does not exist"
+        return ctx.result("fail", detail, missing=[wanted])
+
 
 ARGS = FileContainsArgs
 
@@ -44,14 +67,10 @@ def sources(args: FileContainsArgs) -> tuple[str, ...]:
 
 
 def judge(args: FileContainsArgs, ctx: CheckContext) -> CheckResult:
-    wanted = f"'{args.text}'" if args.text is not None else f"a line matching /{args.pattern}/"
-    content = ctx.repo_file(args.path)
-    if content is None:
-        return ctx.result("fail", f"{args.path} does not exist", missing=[f"file {args.path} with {wanted}"])
-    matcher = re.compile(re.escape(args.text) if args.text is not None else args.pattern)
-    for number, line in enumerate(content.splitlines(), start=1):
-        if matcher.search(line):
-            # A proof names the place, never the text: a file may hold what must not be shown.
-            found = EvidenceRef(source="repo", reference=f"{args.path}:{number}", path=args.path, line=number)
-            return ctx.result("pass", f"{args.path}:{number} holds {wanted}", [found])
-    return ctx.result("fail", f"{args.path} does not hold {wanted}", missing=[f"{wanted} in {args.path}"])
+    files = ctx.repo_files(args.path)
+    if not files:
+        return args.no_files(ctx, f"file {args.path} with {args.wanted}")
+    found = next(args.hits(files), None)
+    if found is None:
+        return ctx.result("fail", f"{args.path} does not hold {args.wanted}", missing=[f"{args.wanted} in {args.path}"])
+    return ctx.result("pass", f"{found.path}:{found.line} holds {args.wanted}", [found])

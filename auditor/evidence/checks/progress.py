@@ -7,7 +7,8 @@ Example::
       after: 2026-06-16        # or  on: 2026-06-17
 
 Passes when ``state_hub/progress.jsonl`` holds a record with that key, ``for_date`` equal to
-``on`` (or later than ``after``) and a status other than ``failed``.
+``on`` (or later than ``after``), a status other than ``failed`` and the fields of ``where:``,
+when given (``where: {workflow_id: daily_triage-2026-06-19T04:00:00Z}``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from pydantic import Field
 
-from auditor.evidence.checks.base import CheckArgs, CheckContext
+from auditor.evidence.checks.base import CheckContext, RecordArgs
 from auditor.evidence.model import CheckResult
 
 KIND = "progress"
 
 
-class ProgressArgs(CheckArgs):
+class ProgressArgs(RecordArgs):
     one_of = (("on", "after"),)
     key: str = Field(description="Progress key, e.g. daily_triage.")
     on: dt.date | None = Field(default=None, description="The record's for_date.")
@@ -37,7 +38,7 @@ def sources(args: ProgressArgs) -> tuple[str, ...]:
 
 def judge(args: ProgressArgs, ctx: CheckContext) -> CheckResult:
     day, comparison, words = (args.on, "=", "for") if args.on else (args.after, ">", "after")
-    evidence = ctx.refs(
-        "state_hub.progress", "progress", f"key = ? AND for_date {comparison} ? AND status <> 'failed'", [args.key, day]
+    where, params, wanted = args.restrict(
+        f"key = ? AND for_date {comparison} ? AND status <> 'failed'", [args.key, day], f"{args.key} progress {words} {day}"
     )
-    return ctx.found(evidence, f"{args.key} progress {words} {day}")
+    return ctx.found_records("state_hub.progress", "progress", where, params, wanted)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from auditor.evidence.sources import (
     activity_runs,
     issue_core,
+    live_activity_db,
     live_issue_core,
     live_notes,
     live_state_hub,
@@ -24,6 +25,7 @@ from auditor.evidence.sources import (
     state_hub,
     task_spawn_log,
     temporal,
+    workspace,
 )
 from auditor.evidence.sources.base import LiveSource, LoadTarget, Problem, Source, SourceReport
 
@@ -45,6 +47,7 @@ SOURCES: dict[str, Source] = {
         task_spawn_log.SOURCE,
         issue_core.SOURCE,
         repo_files.SOURCE,
+        workspace.SOURCE,
     )
 }
 
@@ -52,6 +55,8 @@ LIVE_SOURCES: dict[str, LiveSource] = {
     source.name: source
     for source in (
         live_temporal.SOURCE,
+        live_activity_db.ACTIVITY_RUNS,
+        live_activity_db.TASK_SPAWN_LOG,
         live_state_hub.PROGRESS,
         live_state_hub.DECISIONS,
         live_state_hub.FEEDBACK,

@@ -41,8 +41,21 @@ class LoadTarget:
     """The repo's live sources; each one configured replaces the bundle files of its tables."""
     runs: frozenset[RunQuery] = frozenset()
     """The scheduled runs that ``consecutive_runs`` checks ask about, for live Temporal."""
+    workspace: tuple[WorkspaceEntry, ...] = ()
+    """Every workplan and task read in this run, for ``task`` checks."""
     limits: Limits = field(default_factory=Limits)
     """The size limit of each kind of file read (``[limits]``)."""
+
+
+@dataclass(frozen=True)
+class WorkspaceEntry:
+    """A workplan or task of the workspace and its status, where its id is written."""
+
+    id: str
+    kind: Literal["workplan", "task"]
+    status: str | None
+    path: str
+    line: int
 
 
 @dataclass(frozen=True)

@@ -109,8 +109,10 @@ def _insert_staged(db: duckdb.DuckDBPyConnection, table: Table, repo: str, locat
     first = db.execute(f"SELECT line, problem FROM checked WHERE problem IS NOT NULL ORDER BY line LIMIT {MAX_STORED_PROBLEMS}")
     report.add(*(Problem(location, line, message) for line, message in first.fetchall()), total=total)
     names = ", ".join(column.name for column in table.columns)
+    record, document = (", record", ", document") if table.keeps_record else ("", "")
     loaded, = db.execute(
-        f"INSERT INTO {table.name} (repo, {names}, path, line) SELECT ?, {names}, ?, line FROM checked WHERE problem IS NULL",
+        f"INSERT INTO {table.name} (repo, {names}{record}, path, line)"
+        f" SELECT ?, {names}{document}, ?, line FROM checked WHERE problem IS NULL",
         [repo, location],
     ).fetchone()
     db.execute("DROP TABLE staged; DROP TABLE checked")
@@ -133,10 +135,10 @@ def _checked(columns: tuple[Column, ...], first_line: int) -> str:
     )
     names = ", ".join(column.name for column in columns)
     return f"""
-        SELECT line, {names}, {_problem(columns)} AS problem FROM (
+        SELECT line, {names}, document, {_problem(columns)} AS problem FROM (
             SELECT *, {typed} FROM (
-                SELECT line, valid, is_object, {fields} FROM (
-                    SELECT line, valid, coalesce(json_type(document) = 'OBJECT', false) AS is_object,
+                SELECT line, valid, is_object, document, {fields} FROM (
+                    SELECT line, valid, document, coalesce(json_type(document) = 'OBJECT', false) AS is_object,
                            json_extract_string(document, {paths}) AS v, json_type(document, {paths}) AS t
                     FROM (
                         -- JSON functions raise on malformed text: they only ever see valid text or NULL.

@@ -4,7 +4,7 @@ the checks that read it unknown.
 - ``progress.jsonl``: id, workstream_id?, task_id?, key, for_date, status, recorded_at, workflow_id?
 - ``decisions.jsonl``: id, title, status, recorded_at
 - ``feedback.jsonl``: id, kind, subject?, recorded_at
-- ``messages.jsonl``: id, subject?, recorded_at
+- ``messages.jsonl``: id, subject?, body?, recorded_at
 """
 
 from auditor.evidence.sources.records import RecordSource

@@ -64,3 +64,22 @@ def test_a_writer_redacts_what_passes_through_it() -> None:
     out = io.StringIO()
     redact.RedactingWriter(out).write(f"[{SECRET}]")
     assert out.getvalue() == "[[secret]]"
+
+
+def test_the_configuration_names_every_secret_and_the_password_in_a_connection_string(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.config import Config
+
+    monkeypatch.setenv("HUB_TOKEN", "hub-secret")
+    monkeypatch.setenv("TEMPORAL_KEY", "temporal-secret")
+    monkeypatch.setenv("RUNS_DSN", "postgresql://auditor:p%40ss@db.internal/runs")
+    monkeypatch.setenv("OTHER_DSN", "host=db password='two words' user=x")
+    config = Config.model_validate({
+        "sources": {"state_hub": {"url": "https://hub.example", "token_env": "HUB_TOKEN"},
+                    "temporal": {"address": "t.example:7233", "api_key_env": "TEMPORAL_KEY"},
+                    "activity_db": {"dsn_env": "RUNS_DSN"}},
+        "repos": {"core": {"path": ".", "sources": {"activity_db": {"dsn_env": "OTHER_DSN"}}}},
+    })
+    assert sorted(config.secret_values()) == sorted([
+        "hub-secret", "temporal-secret", "postgresql://auditor:p%40ss@db.internal/runs", "p@ss",
+        "host=db password='two words' user=x", "two words",
+    ])

@@ -156,7 +156,7 @@ def main() -> None:
         print(f"generated {rows:,} run rows, {rows:,} progress rows, {NOTES:,} notes, {HISTORIES:,} history files "
               f"in {time.perf_counter() - start:.1f} s")
 
-        db = store.create(None)
+        db = store.create()
         target = LoadTarget(REPO, root)
         start = time.perf_counter()
         report = sources.SOURCES["temporal"].load(db, target)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from auditor.config import Config
 from auditor.evidence.model import AuditedWorkplan, JudgedTask, SourceProblem, Verdict
+from common import redact
 from auditor.evidence.store import SnapshotError
 from auditor.model import Finding, Task, Workplan, WorkplanSummary
 
@@ -79,13 +80,19 @@ def audit(
     if not blocks:
         return Audit(findings=findings.found)
     repos = sorted({workplan.repo or "" for workplan, _, _ in blocks})
-    db = store.open_snapshot(from_snapshot) if from_snapshot else store.create(snapshot)
+    redact.register(*config.secret_values())
+    if snapshot is not None and from_snapshot is None:
+        store.check_snapshot_path(snapshot)
+    db = store.open_snapshot(from_snapshot) if from_snapshot else store.create()
     try:
         horizon = Horizon.of(today, now or dt.datetime.now(dt.UTC))
         if from_snapshot is None:
             everything = entries(workspace if workspace is not None else [workplan.summary() for workplan in workplans])
             sources.load(db, [_target(repo, blocks, evidence_dirs, config, everything, horizon) for repo in repos], progress)
+            store.redact_secrets(db)
             db.execute("INSERT INTO meta VALUES ('evidence_until', ?)", [horizon.until.isoformat()])
+            if snapshot is not None:
+                store.save_snapshot(db, snapshot)
         else:
             store.check_horizon(db, from_snapshot, horizon.until)
         judges = {repo: Judge(db, repo, today) for repo in repos}
@@ -101,7 +108,8 @@ def audit(
     for (workplan, _, _), verdict in zip(blocks, verdicts, strict=True):
         for rule in (wp040_violated, wp041_ready, wp043_unknown):
             findings.add(rule, JudgedTask(workplan, verdict, strict))
-    return Audit(verdicts=verdicts, findings=findings.found)
+    # The store is already clean; a kept snapshot of an older run may not be.
+    return Audit(verdicts=redact.redact_data(verdicts), findings=redact.redact_data(findings.found))
 
 
 def _tasks_with_evidence(workplans: list[Workplan]) -> Iterator[tuple[Workplan, Task]]:
@@ -135,7 +143,7 @@ def _target(
     }
     return LoadTarget(
         repo, evidence_dirs.get(repo), Path(root) if root else None, frozenset(paths),
-        sources=config.sources_for(repo), runs=frozenset(runs), workspace=workspace, horizon=horizon,
+        sources=config.sources_for(repo), runs=frozenset(runs), workspace=workspace, horizon=horizon, limits=config.limits,
     )
 
 

@@ -31,6 +31,9 @@ from auditor.parse import yamlsafe
 from common.validation import describe
 
 UNBLOCKS = "unblocks"
+MAX_COMBINATOR_DEPTH = 16
+"""``all:``/``any:`` nested deeper than this is refused (WP042): no block needs it, and the
+verdict of a deeper tree could not be rendered or serialized."""
 
 
 @dataclass(frozen=True)
@@ -132,10 +135,14 @@ class _Reader:
                 return found, node, False
         return found, node, True
 
-    def check(self, kind: str, value: Any, path: tuple[Any, ...]) -> list[CheckNode]:
+    def check(self, kind: str, value: Any, path: tuple[Any, ...], depth: int = 0) -> list[CheckNode]:
+        """The check ``kind: value`` found at ``path``, under ``depth`` combinators."""
         line = self.line(path)
         if kind in COMBINATORS:
-            return [CheckNode(kind, line, children=tuple(self.combined(kind, value, path)))]
+            if depth >= MAX_COMBINATOR_DEPTH:
+                self.error(f"{kind}: combinators nested more than {MAX_COMBINATOR_DEPTH} deep", path)
+                return []
+            return [CheckNode(kind, line, children=tuple(self.combined(kind, value, path, depth + 1)))]
         module = CHECKS.get(kind)
         if module is None:
             known = ", ".join([*CHECKS, *COMBINATORS, UNBLOCKS])
@@ -158,7 +165,7 @@ class _Reader:
             return arguments
         return {key.value: value for (key, _), value in zip(node.value, arguments.values(), strict=True)}
 
-    def combined(self, name: str, value: Any, path: tuple[Any, ...]) -> list[CheckNode]:
+    def combined(self, name: str, value: Any, path: tuple[Any, ...], depth: int) -> list[CheckNode]:
         if not isinstance(value, list) or not value:
             self.error(f"{name}: must be a non-empty list of checks", path)
             return []
@@ -168,7 +175,7 @@ class _Reader:
                 self.error(f"{name}: item {index + 1} must be a mapping with exactly one check", (*path, index))
                 continue
             (kind, args), = item.items()
-            children += self.check(str(kind), args, (*path, index, kind))
+            children += self.check(str(kind), args, (*path, index, kind), depth)
         return children
 
     def unblocks(self, value: Any) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ filled from a file has ``path`` and ``line`` columns: where the record came from
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -200,14 +201,11 @@ TABLES: tuple[Table, ...] = (
 TABLE = {table.name: table for table in TABLES}
 
 
-def create(path: Path | None) -> duckdb.DuckDBPyConnection:
-    """A new, empty store: in memory, or in ``path`` (replacing a previous snapshot there)."""
+def create() -> duckdb.DuckDBPyConnection:
+    """A new, empty store, in memory (:func:`save_snapshot` keeps it in a file)."""
     import duckdb
 
-    if path is not None:
-        for stale in (path, path.with_name(path.name + ".wal")):
-            stale.unlink(missing_ok=True)
-    db = duckdb.connect(str(path) if path else ":memory:")
+    db = duckdb.connect(":memory:")
     _configure(db)
     for table in TABLES:
         db.execute(table.ddl())
@@ -216,6 +214,79 @@ def create(path: Path | None) -> duckdb.DuckDBPyConnection:
         [("schema_version", str(SCHEMA_VERSION)), ("created_at", dt.datetime.now(dt.UTC).isoformat())],
     )
     return db
+
+
+def check_snapshot_path(path: Path) -> None:
+    """:class:`SnapshotError` when no snapshot can be written at ``path``: said before any work is done."""
+    if path.is_dir():
+        raise SnapshotError(f"{path}: is a directory; name a file for the snapshot")
+    if not path.parent.is_dir():
+        raise SnapshotError(f"{path}: directory {path.parent} does not exist")
+
+
+def save_snapshot(db: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Keep the store in ``path``. It is written to a temporary file beside it and renamed over
+    it once complete: until then a previous snapshot there stays as it was."""
+    import duckdb
+
+    check_snapshot_path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        _unlink_with_log(temporary)
+        db.execute(f"ATTACH {_quote(str(temporary))} AS snapshot")
+        try:
+            db.execute("COPY FROM DATABASE memory TO snapshot")
+        finally:
+            db.execute("DETACH snapshot")
+        _fsync(temporary)
+        os.replace(temporary, path)
+        # A write-ahead log left beside the previous snapshot belongs to it, not to this one.
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        _fsync(path.parent)
+    except (duckdb.Error, OSError) as exc:
+        cause = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise SnapshotError(f"{path}: cannot write the snapshot: {cause}") from None
+    finally:
+        _unlink_with_log(temporary)
+
+
+def _unlink_with_log(database: Path) -> None:
+    database.unlink(missing_ok=True)
+    database.with_name(database.name + ".wal").unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def redact_secrets(db: duckdb.DuckDBPyConnection) -> None:
+    """Replace every registered secret in every text column: records quote what services and
+    files held, and the store may be kept as a snapshot."""
+    from common.redact import PLACEHOLDER, spellings
+
+    forms = sorted(spellings(), key=len, reverse=True)
+    if not forms:
+        return
+    replacements = [value for form in forms for value in (form, PLACEHOLDER)]  # innermost, longest, first
+    for table in TABLES:
+        for column in table.all_columns:
+            if column.type not in ("VARCHAR", "JSON"):
+                continue
+            text = f"{column.name}::VARCHAR"  # a JSON value is scrubbed in its text, escapes and all
+            replaced = text
+            for _ in forms:
+                replaced = f"replace({replaced}, ?, ?)"
+            replaced = f"{replaced}::{column.type}"
+            found = " OR ".join(f"contains({text}, ?)" for _ in forms)
+            db.execute(f"UPDATE {table.name} SET {column.name} = {replaced} WHERE {found}", [*replacements, *forms])
 
 
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
@@ -247,6 +318,8 @@ def check_horizon(db: duckdb.DuckDBPyConnection, path: Path, until: dt.datetime)
 def _configure(db: duckdb.DuckDBPyConnection) -> None:
     # Instants are compared as instants; UTC only decides how a bare TIMESTAMPTZ prints.
     db.execute("SET TimeZone = 'UTC'")
+    # DuckDB draws its own progress bar on stdout during a long query, inside a JSON report.
+    db.execute("SET enable_progress_bar = false")
 
 
 def insert_columns(db: duckdb.DuckDBPyConnection, table: str, repo: str, columns: dict[str, list[Any]]) -> int:

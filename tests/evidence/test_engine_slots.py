@@ -298,9 +298,9 @@ def test_an_unreachable_live_temporal_source_makes_the_slots_unreadable() -> Non
     port = free_port()
     settings = SourcesConfig(temporal=TemporalConfig(address=f"127.0.0.1:{port}", timeout=5))
     target = LoadTarget("core", None, sources=settings, runs=frozenset({RunQuery("daily_triage", "daily_triage", dt.date(2026, 6, 7))}))
-    report = SOURCE.load(store.create(None), target)
+    report = SOURCE.load(store.create(), target)
     assert report.state == "unreadable" and report.reason.startswith(f"Temporal at 127.0.0.1:{port} (namespace default): ")
-    idle = SOURCE.load(store.create(None), LoadTarget("core", None, sources=settings))
+    idle = SOURCE.load(store.create(), LoadTarget("core", None, sources=settings))
     assert (idle.state, idle.records) == ("ok", 0)  # no check asks: no connection
 
 

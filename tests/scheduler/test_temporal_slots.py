@@ -24,7 +24,7 @@ from auditor.evidence.model import RunsResult
 from scheduler.temporal.schedules import matching_times
 from tests.dst_cases import CASES, TRANSITIONS, Case, export_window, temporal_times
 from tests.evidence.builders import Bundle, make_workplan
-from tests.scheduler.conftest import Cli, Workspace, activity
+from tests.scheduler.support import Cli, Workspace, activity
 from tests.temporal_support import temporal_address  # noqa: F401 - fixture
 
 DAYS = sorted({case.day for case in CASES})

@@ -80,7 +80,7 @@ def test_the_database_fills_the_same_rows_as_the_bundle_files(database: Postgres
     bundle.append("task_spawn_log.jsonl", *(
         {"run_id": RUN, "definition": "stale-deps", "sink": "issue_core_rest", "spec_hash": f"h{n}", "external_ref": f"IC-{n}",
          "created_at": f"2026-06-20T10:00:0{n - 1}Z"} for n in (1, 2)))
-    live, files = create(None), create(None)
+    live, files = create(), create()
     settings = config()
     live_target = LoadTarget(REPO, tmp_path / "none", sources=settings.sources_for(REPO))
     assert type(source_for("activity_runs", live_target)).__name__ == "ActivityDatabaseSource"

@@ -127,7 +127,7 @@ def rows(db: Any, table: str) -> list[tuple]:
 
 def load_both(bundle: Bundle, sources: SourcesConfig) -> tuple[Any, Any]:
     """The store loaded from the bundle files, and loaded with the live sources configured."""
-    from_files, live = store.create(None), store.create(None)
+    from_files, live = store.create(), store.create()
     load(from_files, [LoadTarget(REPO, bundle.root)])
     load(live, [LoadTarget(REPO, bundle.root, sources=sources)])
     return from_files, live

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     import duckdb
 
 
+LATEST_DAY = dt.date(9998, 12, 31)
+"""The last day a check argument or the audit's today may be: slot and day arithmetic goes a
+few days past it, and must stay inside the calendar (which ends with 9999)."""
+
+
 class CheckArgs(BaseModel):
     """Arguments of a check kind: unknown keys are errors, so a typo cannot weaken a check."""
 
@@ -27,6 +32,14 @@ class CheckArgs(BaseModel):
 
     one_of: ClassVar[tuple[tuple[str, str], ...]] = ()
     """Pairs of arguments of which exactly one must be given."""
+
+    @field_validator("*")
+    @classmethod
+    def _in_the_calendar(cls, value: Any) -> Any:
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if isinstance(day, dt.date) and day > LATEST_DAY:
+            raise ValueError(f"must be on or before {LATEST_DAY}")
+        return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:

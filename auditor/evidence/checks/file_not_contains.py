@@ -45,7 +45,7 @@ def judge(args: FileNotContainsArgs, ctx: CheckContext) -> CheckResult:
         return args.no_files(ctx, f"files {args.path} without {args.wanted}")
     hits = list(args.hits(files))
     if hits:
-        listed = [f"{hit.path}:{hit.line}: {hit.reference}" for hit in hits[:MAX_LISTED]]
+        listed = [hit.reference for hit in hits[:MAX_LISTED]]  # path:line, never the line's text
         return ctx.result("fail", f"{hits[0].path}:{hits[0].line} holds {args.wanted} ({len(hits)} lines)", hits[:MAX_LISTED], [
             f"no line with {args.wanted} in {args.path}", *listed
         ])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
-from auditor.config import SourcesConfig
+from auditor.config import Limits, SourcesConfig
 
 if TYPE_CHECKING:
     import duckdb
@@ -66,6 +66,8 @@ class LoadTarget:
     """Every workplan and task read in this run, for ``task`` checks."""
     horizon: Horizon | None = None
     """Where evidence ends; None: nothing is from the future."""
+    limits: Limits = field(default_factory=Limits)
+    """The size limit of each kind of file read (``[limits]``)."""
 
 
 @dataclass(frozen=True)
@@ -224,8 +226,12 @@ def first_line(exc: BaseException) -> str:
 
 
 def redact(text: str, secret: str | None) -> str:
-    """``text`` without ``secret``: messages may quote what a server or a library said."""
-    return text.replace(secret, "[secret]") if secret else text
+    """``text`` without ``secret`` (registered, so redacted everywhere from now on) or any
+    other secret: messages may quote what a server or a library said."""
+    from common import redact as redaction
+
+    redaction.register(secret)
+    return redaction.redact(text)
 
 
 class SourceFileError(ValueError):
@@ -259,7 +265,15 @@ def bundle_location(name: str, target: LoadTarget, relative: str) -> tuple[Path 
     path, None and the report that says why."""
     if target.bundle is None:
         return None, SourceReport("not_configured", None, reason=f"no evidence directory configured for repo {target.repo}")
+    from auditor.evidence.evidence_files import RefusedFile, inside
+
     path = target.bundle / relative
     if not path.exists():
         return None, SourceReport("missing", str(path), reason=f"{path} does not exist")
-    return path, SourceReport("ok", str(path))
+    report = SourceReport("ok", str(path))
+    try:
+        inside(path, target.bundle)
+    except RefusedFile as exc:
+        report.add(Problem(str(path), exc.line, str(exc)))
+        return None, report
+    return path, report

@@ -30,6 +30,7 @@ from auditor.config import HttpServiceConfig
 from auditor.evidence.sources.base import SourceReport, first_line, redact
 from common.http import HttpClient, RetriesExhausted, RetryPolicy
 from contract import jsontext
+from common.redact import register as register_secret
 
 Fetched = TypeVar("Fetched")
 
@@ -150,6 +151,7 @@ def connect(settings: HttpServiceConfig) -> Iterator[ServiceClient]:
         token = os.environ.get(settings.token_env, "")
         if not token:
             raise ServiceError(f"environment variable {settings.token_env} (the token) is not set")
+        register_secret(token)  # redacted from every output from now on
         headers["Authorization"] = f"Bearer {token}"
     policy = RetryPolicy(settings.retries, settings.backoff)
     with _redacted_library_logs(token), HttpClient(timeout=settings.timeout, retry=policy, headers=headers) as http:

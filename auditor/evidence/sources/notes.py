@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor.evidence import evidence_files
 from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, bundle_location, read_files
 from auditor.evidence.store import insert_columns
 from auditor.parse import yamlsafe
@@ -26,9 +27,8 @@ _FRONTMATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*$", re.DOTALL 
 _DAY_IN_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def read_note(path: Path) -> dict[str, Any]:
-    """The row of one note; :class:`SourceFileError` when its frontmatter is broken."""
-    text = path.read_text(encoding="utf-8")
+def read_note(path: Path, text: str) -> dict[str, Any]:
+    """The row of the note ``path`` holding ``text``; :class:`SourceFileError` when its frontmatter is broken."""
     fields: dict[str, Any] = {}
     found = _FRONTMATTER.match(text)
     if found:
@@ -64,7 +64,9 @@ class NotesSource:
         directory, report = bundle_location(self.name, target, DIRECTORY)
         if directory is None:
             return report
-        rows = [row for _, row in read_files(report, sorted(directory.rglob("*.md")), read_note)]
+        limit = target.limits.max_note_bytes
+        read = read_files(report, sorted(directory.rglob("*.md")), lambda path: read_note(path, evidence_files.require_text(path, target.bundle, limit)))
+        rows = [row for _, row in read]
         report.records = insert_notes(db, target.repo, present(rows, target, report))
         return report
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from auditor.evidence import evidence_files
 from auditor.evidence.sources.base import LoadTarget, Problem, SourceReport, bundle_location
 from auditor.evidence.store import TABLE, insert_columns
 from contract import jsontext
@@ -65,9 +66,16 @@ class RecordSource:
             report.add(Problem(str(path), 1, f"{' and '.join(present)} both exist; keep one"))
             return report
         try:
+            # DuckDB opens the file itself; whoever could swap it after this check could as
+            # well write the records, so checking the path is enough.
+            evidence_files.checked(path, target.bundle or path.parent, target.limits.max_records_bytes)
+        except evidence_files.RefusedFile as exc:
+            report.add(Problem(str(path), exc.line, str(exc)))
+            return report
+        try:
             report.records = load_records(db, self.table, target, path, report)
         except duckdb.Error as exc:
-            report.add(Problem(str(path), _line_in(str(exc)), f"cannot read: {str(exc).splitlines()[0]}"))
+            report.add(_read_error(str(exc), path))
         except OSError as exc:
             report.add(Problem(str(path), 1, f"cannot read: {exc}"))
         return report
@@ -192,7 +200,28 @@ def _first(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _line_in(message: str) -> int:
-    """The line DuckDB names in a read error, or 1."""
-    found = re.search(r"\bline (\d+)", message, re.IGNORECASE)
+def _read_error(message: str, path: Path) -> Problem:
+    """A DuckDB read error as a problem: its first line and, when it quotes the line it could
+    not read, the reason given after that (never the quoted text, which may be anything)."""
+    lines = message.splitlines()
+    # DuckDB's own line number can be off: the problem's line says where, the message what.
+    what = re.sub(r" on Line: \d+", "", lines[0])
+    quoted = next((index for index, line in enumerate(lines) if line.startswith("Original Line: ")), None)
+    if quoted is not None and quoted + 1 < len(lines) and lines[quoted + 1].strip():
+        what += ": " + lines[quoted + 1].strip()
+    return Problem(str(path), _line_in(message, path), f"cannot read: {what}")
+
+
+def _line_in(message: str, path: Path) -> int:
+    """The file line of a DuckDB read error: the first line of ``path`` holding the text DuckDB
+    quotes as the ``Original Line`` (the number DuckDB gives with it can be off), else the line
+    it names, else 1."""
+    quoted = re.search(r"^Original Line: (.+)$", message, re.MULTILINE)
+    if quoted:
+        wanted = quoted.group(1).encode("utf-8", "surrogateescape")
+        with path.open("rb") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.rstrip(b"\r\n").startswith(wanted):
+                    return number
+    found = re.search(r"\bline:? (\d+)", message, re.IGNORECASE)
     return int(found.group(1)) if found else 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor.evidence import evidence_files
 from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, Where, bundle_location, read_files
 from auditor.evidence.store import insert_columns
 from contract import jsontext
@@ -173,7 +174,11 @@ class TemporalSource:
         directory, report = bundle_location(self.name, target, DIRECTORY)
         if directory is None:
             return report
-        read = read_files(report, sorted(directory.glob("*.json")), lambda path: read_history(path.read_text(encoding="utf-8"), path.stem))
+        limit = target.limits.max_history_bytes
+        read = read_files(
+            report, sorted(directory.glob("*.json")),
+            lambda path: read_history(evidence_files.require_text(path, target.bundle, limit), path.stem),
+        )
         report.records = insert_histories(db, target.repo, present(read, target, report))
         return report
 

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from auditor import version
+from common import version
 from auditor.config import ConfigError, load_config
 from common.redact import RedactingWriter, redact
 

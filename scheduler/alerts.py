@@ -9,11 +9,11 @@ starts, `POST <ping_url>` on success and `POST <ping_url>/fail` on failure, with
 tail as body (as healthchecks.io reads it).
 
 Deliveries leave the run alone: the listener only queues them, one thread sends them, each
-with at most `ALERT_ATTEMPTS` tries of `ALERT_TIMEOUT`; every outcome is an `alert_sent` or
-`alert_failed` event. At exit, what is still queued gets at most `ALERT_DRAIN` to go out.
-Every body goes through the redactor.
-
-This is the smallest client the alerts need (httpx with a bounded retry loop).
+through the project's one HTTP client (`common.http`) with at most `ALERT_ATTEMPTS` tries of
+`ALERT_TIMEOUT` (connection errors, 5xx and 429 are retried; a `Retry-After` is honoured up to
+`ALERT_MAX_RETRY_AFTER`); every outcome is an `alert_sent` or `alert_failed` event. At exit,
+what is still queued gets at most `ALERT_DRAIN` to go out. Every body goes through the
+central redaction.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 
 from scheduler.events import SchedulerEvent
 from scheduler.logs import event_fields
-from scheduler.redaction import Redactor
 
 if TYPE_CHECKING:
     from scheduler.config import AlertConfig
@@ -38,6 +37,7 @@ ALERT_SCHEMA = "scheduler.alert/v1"
 ALERT_ATTEMPTS = 3
 ALERT_TIMEOUT = 5.0
 ALERT_BACKOFF = 0.5  # seconds before the second try; doubles
+ALERT_MAX_RETRY_AFTER = 5.0  # a target's Retry-After is honoured up to this
 ALERT_DRAIN = 15.0
 _UNSUCCESSFUL = ("failed", "timed_out", "cancelled")
 
@@ -57,7 +57,7 @@ def alert_payload(kind: str, event: SchedulerEvent) -> dict[str, Any]:
 
 class AlertSender:
     def __init__(
-        self, alerts: list[AlertConfig], pings: dict[str, str], redact: Redactor, emit: Callable[[SchedulerEvent], None]
+        self, alerts: list[AlertConfig], pings: dict[str, str], redact: Callable[[str], str], emit: Callable[[SchedulerEvent], None]
     ) -> None:
         self._alerts = alerts
         self._pings = pings
@@ -110,27 +110,30 @@ class AlertSender:
         self._queue.task_done()
 
     def _send(self, delivery: Delivery) -> None:
-        import httpx
+        from common.http import HttpClient, RetriesExhausted, RetryPolicy
 
         headers = {"Content-Type": "application/json" if delivery.kind != "ping" else "text/plain; charset=utf-8"}
         if delivery.token:
             headers["Authorization"] = f"Bearer {delivery.token}"
-        problem = ""
-        for attempt in range(1, ALERT_ATTEMPTS + 1):
+        waits: list[float] = []
+
+        def wait(seconds: float) -> None:
+            waits.append(seconds)
+            time.sleep(seconds)
+
+        policy = RetryPolicy(ALERT_ATTEMPTS - 1, ALERT_BACKOFF, max_retry_after=ALERT_MAX_RETRY_AFTER)
+        with HttpClient(timeout=ALERT_TIMEOUT, retry=policy, headers=headers, sleep=wait) as client:
             try:
-                response = httpx.post(delivery.url, content=delivery.body, headers=headers, timeout=ALERT_TIMEOUT)
-            except httpx.HTTPError as exc:
-                problem = f"cannot reach it ({type(exc).__name__})"
-            else:
-                if response.is_success:
-                    self._report("alert_sent", delivery, f"{delivery.kind} delivered to {_target(delivery.url)}", attempt)
-                    return
-                problem = f"HTTP {response.status_code}"
-                if response.status_code < 500 and response.status_code != 429:
-                    break
-            if attempt < ALERT_ATTEMPTS:
-                time.sleep(ALERT_BACKOFF * 2 ** (attempt - 1))
-        self._report("alert_failed", delivery, f"{delivery.kind} to {_target(delivery.url)} failed: {problem}", attempt)
+                response = client.request("POST", delivery.url, content=delivery.body)
+            except RetriesExhausted as exc:
+                problem = f"HTTP {exc.response.status_code}" if exc.response is not None else f"cannot reach it ({type(exc.error).__name__})"
+                self._report("alert_failed", delivery, f"{delivery.kind} to {_target(delivery.url)} failed: {problem}", exc.attempts)
+                return
+        attempt = len(waits) + 1
+        if response.is_success:
+            self._report("alert_sent", delivery, f"{delivery.kind} delivered to {_target(delivery.url)}", attempt)
+        else:
+            self._report("alert_failed", delivery, f"{delivery.kind} to {_target(delivery.url)} failed: HTTP {response.status_code}", attempt)
 
     def _report(self, name: str, delivery: Delivery, message: str, attempt: int) -> None:
         e = delivery.event

@@ -240,7 +240,7 @@ def schema(name: Annotated[str, typer.Argument(help="config")]) -> None:
 
 def _print_version(requested: bool) -> None:
     if requested:
-        from auditor import version
+        from common import version
 
         typer.echo(f"scheduler (workplan-auditor) {version()}")
         raise typer.Exit()

@@ -13,11 +13,11 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from scheduler.events import SchedulerEvent
-from scheduler.redaction import Redactor
 
 LogFormat = Literal["text", "json"]
 LOG_FORMAT_ENV = "SCHEDULER_LOG_FORMAT"
@@ -45,7 +45,7 @@ class _CurrentStderr(logging.Handler):
 
 
 class _Formatter(logging.Formatter):
-    def __init__(self, log_format: LogFormat, redact: Redactor) -> None:
+    def __init__(self, log_format: LogFormat, redact: Callable[[str], str]) -> None:
         super().__init__()
         self._json = log_format == "json"
         self._redact = redact
@@ -73,7 +73,7 @@ def _text_value(value: object) -> str:
     return json.dumps(text, ensure_ascii=False) if (" " in text or not text) else text
 
 
-def configure(log_format: LogFormat, redact: Redactor) -> logging.Logger:
+def configure(log_format: LogFormat, redact: Callable[[str], str]) -> logging.Logger:
     logger = logging.getLogger(LOGGER)
     logger.handlers.clear()
     handler = _CurrentStderr()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
+
+from common.files import replace_file
 
 
 class NotWritten(Exception):
@@ -53,33 +54,5 @@ def _read_regular(path: Path, *, limit: int) -> tuple[bytes, int]:
             chunks.append(chunk)
             remaining -= len(chunk)
         return b"".join(chunks), stat.S_IMODE(status.st_mode)
-    finally:
-        os.close(descriptor)
-
-
-def replace_file(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Write ``data`` to ``path`` through a synced temporary file and a rename: readers see the
-    old file or the new one, never a part."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _sync_directory(path.parent)
-
-
-def _sync_directory(directory: Path) -> None:
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform; the rename is still atomic
-    try:
-        os.fsync(descriptor)
     finally:
         os.close(descriptor)

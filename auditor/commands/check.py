@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from auditor.act.files import replace_file
+from common.files import replace_file
 from auditor.config import Config, ConfigError
 from auditor.linter import lint_workspace
 from auditor.evidence.model import Verdict

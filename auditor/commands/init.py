@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from auditor.act.files import replace_file
+from common.files import replace_file
 from auditor.config import ConfigError
 from auditor.parse.workplan import DEFAULT_MAX_FILE_BYTES
 

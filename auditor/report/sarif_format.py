@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from rich.console import Console
 
-from auditor import version
+from common import version
 from auditor.model import Severity
 from auditor.report.fingerprints import fingerprints
 from auditor.report.markdown_format import waits_for

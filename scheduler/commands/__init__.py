@@ -7,9 +7,10 @@ was unreachable), 2 a config or usage error. Commands raise `ConfigError`/`Usage
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,6 @@ from scheduler.execution import RunContext
 from scheduler.launch import stop_requested
 from scheduler.logs import configure as configure_logs
 from scheduler.logs import log_event, log_format_from
-from scheduler.redaction import Redactor
 from scheduler.runner import Cancellation
 from scheduler.store import Store
 
@@ -60,10 +60,14 @@ def run_context(config_path: Path, clock: Clock | None = None) -> tuple[LoadedCo
     return loaded, context
 
 
-def redactor_of(loaded: LoadedConfig) -> Redactor:
-    """Every secret the config names: the sink's token and the alert targets' tokens."""
-    return Redactor.from_env([loaded.config.sinks.issue_core_rest.token_env,
-                              *(a.token_env for a in loaded.config.alert if a.token_env)])
+def redactor_of(loaded: LoadedConfig) -> Callable[[str], str]:
+    """The central redaction, told every secret the config names: the sink's token and the
+    alert targets' tokens."""
+    from common import redact
+
+    names = [loaded.config.sinks.issue_core_rest.token_env, *(a.token_env for a in loaded.config.alert if a.token_env)]
+    redact.register(*(os.environ.get(name) for name in names))
+    return redact.redact
 
 
 @dataclass(frozen=True)

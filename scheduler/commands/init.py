@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.act.files import replace_file
+from common.files import replace_file
 from scheduler.commands import UsageError
 
 STARTER = '''\

@@ -8,8 +8,6 @@ HTML calendar page (common/html_page.py): self-contained, no request leaves it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -90,15 +88,10 @@ def _detail(row: RunRow) -> list[str]:
 
 def _replace(path: Path, text: str) -> None:
     """Write the page whole: a reader sees the old file or the new one."""
-    temporary: str | None = None
+    from common.files import replace_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+        replace_file(path, text.encode("utf-8"))
     except OSError as exc:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

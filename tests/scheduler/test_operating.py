@@ -21,7 +21,7 @@ from werkzeug import Response
 
 from scheduler import alerts
 from scheduler.logs import _Formatter
-from scheduler.redaction import Redactor
+from common import redact
 from tests.scheduler.support import (
     PY,
     Cli,
@@ -75,8 +75,9 @@ def test_a_secret_is_redacted_from_log_lines_and_a_line_stays_one_line() -> None
     record = logging.LogRecord("scheduler", logging.ERROR, __file__, 1, "", None, None)
     record.event, record.fields = "store_error", {"message": f"cannot open\nwith {TOKEN}"}  # type: ignore[attr-defined]
     for log_format in ("json", "text"):
-        line = _Formatter(log_format, Redactor([TOKEN])).format(record)  # type: ignore[arg-type]
-        assert TOKEN not in line and "[redacted]" in line and "\n" not in line
+        redact.register(TOKEN)
+        line = _Formatter(log_format, redact.redact).format(record)  # type: ignore[arg-type]
+        assert TOKEN not in line and "[secret]" in line and "\n" not in line
 
 
 def test_a_bad_log_format_is_a_usage_error(workspace: Workspace, cli: Cli) -> None:
@@ -221,7 +222,7 @@ def test_alert_payload_retries_and_redaction(workspace: Workspace, cli: Cli, htt
     first = bodies[0]
     assert first["schema"] == "scheduler.alert/v1"
     assert (first["activity"], first["slot"], first["status"], first["attempt"]) == ("flaky", "2026-06-19T09:00:00Z", "failed", 1)
-    assert "using [redacted]" in first["output_tail"]
+    assert "using [secret]" in first["output_tail"]
     assert all(TOKEN not in r.get_data(as_text=True) for r in requests)
     events = [json.loads(line) for line in failed.stderr.splitlines()]
     assert [e["event"] for e in events][-1] == "alert_sent" and events[-1]["attempt"] == 2

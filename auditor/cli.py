@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from common import version
 from auditor.config import ConfigError, load_config
-from common.redact import RedactingWriter, redact
+from common.redact import RedactingWriter
 
 app = typer.Typer(
     no_args_is_help=True,

@@ -137,7 +137,7 @@ def _install_log_factory() -> None:
             return record
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string must not stop logging
+        except Exception:
             message = str(record.msg)
         record.msg, record.args = redact(message), ()
         if record.exc_info and record.exc_info[1] is not None:

@@ -107,7 +107,7 @@ def load_all(text: str) -> LoadedStream:
         stream.error, stream.error_line = _describe(exc), line_at(mark) if mark else 1
     except yaml.reader.ReaderError as exc:
         stream.error = "invalid YAML: " + str(exc).splitlines()[0]
-    except Exception as exc:  # noqa: BLE001 - bad input must become a problem, never escape
+    except Exception as exc:
         stream.error = f"invalid YAML value: {exc}"
         stream.error_line = line_at(node.start_mark) if node is not None else 1
     finally:

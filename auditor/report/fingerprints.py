@@ -20,5 +20,5 @@ def fingerprints(findings: list[Finding]) -> list[str]:
     for finding in findings:
         key = "\0".join((finding.code, finding.path, finding.task_id or "", finding.message))
         seen[key] += 1
-        result.append(hashlib.sha256(f"{key}\0{seen[key]}".encode("utf-8")).hexdigest())
+        result.append(hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest())
     return result

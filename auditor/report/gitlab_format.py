@@ -29,6 +29,6 @@ def write(report: CheckReport, console: Console) -> None:
             "severity": SEVERITIES[finding.severity],
             "location": {"path": finding.path, "lines": {"begin": finding.line}},
         }
-        for finding, fingerprint in zip(report.findings, fingerprints(report.findings))
+        for finding, fingerprint in zip(report.findings, fingerprints(report.findings), strict=False)
     ]
     console.file.write(json.dumps(issues, indent=2, ensure_ascii=False) + "\n")

@@ -19,7 +19,7 @@ MAX_FINDING_ROWS = 200
 """Rows of the findings table; the rest are counted. GitHub caps a job summary at 1 MiB."""
 MAX_WAITS = 3
 """Items of "still waits for" per task; the rest are counted."""
-ICONS = {"error": "❌ error", "warning": "⚠️ warning", "info": "ℹ️ info"}
+ICONS = {"error": "❌ error", "warning": "⚠️ warning", "info": "ℹ️ info"}  # noqa: RUF001 - the info sign is meant
 
 
 def write(report: CheckReport, console: Console) -> None:

@@ -52,7 +52,7 @@ def sarif_log(report: CheckReport) -> dict:
             "partialFingerprints": {FINGERPRINT: fingerprint},
             "properties": {"workplanId": finding.workplan_id, "taskId": finding.task_id},
         }
-        for finding, fingerprint in zip(report.findings, fingerprints(report.findings))
+        for finding, fingerprint in zip(report.findings, fingerprints(report.findings), strict=False)
     ]
     verdicts = [
         {

@@ -15,7 +15,7 @@ FAIL (``--today 2026-06-20``)::
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from auditor.evidence.model import SourceProblem
 from auditor.model import Severity

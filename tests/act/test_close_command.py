@@ -173,7 +173,7 @@ def test_killing_auditor_close_itself_leaves_old_or_new_bytes(workspace: Path) -
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Kill it somewhere between taking the workspace lock and a moment after: while it
         # judges, plans or writes, not while it is still starting up.
-        wait_for(lambda: has_open(child.pid, workspace / LOCK_NAME), "close took the lock", process=child)
+        wait_for(lambda child=child: has_open(child.pid, workspace / LOCK_NAME), "close took the lock", process=child)
         time.sleep(rng.uniform(0, 0.5))
         child.send_signal(signal.SIGKILL)
         child.wait()

@@ -180,6 +180,6 @@ def test_a_control_character_in_a_file_name_is_escaped_in_text_findings(tmp_path
     lines = result.stdout.splitlines()
     shown = os.path.relpath(tmp_path / "DEMO-WP-0001-a\\nb\\x1b[2J.md")
     assert lines[0] == shown
-    findings = [line for line in lines[1:-1]]
+    findings = list(lines[1:-1])
     assert findings and all(line.startswith(f"  {shown}:") for line in findings), lines
     assert "\x1b" not in result.stdout

@@ -255,7 +255,7 @@ class TestSlotsFileThatCannotBeTrusted:
         """Half-hourly slots are not the slots of a daily schedule, however clean their runs."""
         bundle.create_empty_sources()
         half_hourly = case_of("America/New_York", "2026-11-01", "*/30 * * * *")
-        times = [time for time in fire_times(half_hourly, "temporal")]
+        times = list(fire_times(half_hourly, "temporal"))
         bundle.append(SLOTS_FILE, *(slot_record(self.case, "temporal", time) for time in times))
         place_runs(bundle, self.case, in_check(self.case, times))
         _, verdict = self.judged(judge, 3)
@@ -276,7 +276,7 @@ class TestSlotsFileThatCannotBeTrusted:
         expected = in_check(self.case, fire_times(self.case, "temporal"))
         bundle.create_empty_sources()
         place_runs(bundle, self.case, expected)
-        start, _ = slots_window(self.case)
+        _start, _ = slots_window(self.case)
         cut = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
         bundle.append(SLOTS_FILE, *(slot_record(self.case, "temporal", time, window_end=cut.isoformat())
                                      for time in fire_times(self.case, "temporal") if time <= cut))

@@ -146,16 +146,16 @@ def test_a_proof_cites_path_and_line_never_the_content(judge, checkout: Path, bl
 BUNDLE_REFUSALS = {
     "note linked to /dev/zero": (lambda bundle: (bundle.root / "notes/zero.md").symlink_to("/dev/zero"),
                                  "notes/zero.md", "notes", "real path /dev/zero is outside"),
-    "history FIFO": (lambda bundle: os.mkfifo((bundle.root / "temporal/run.json")), "temporal/run.json", "temporal",
+    "history FIFO": (lambda bundle: os.mkfifo(bundle.root / "temporal/run.json"), "temporal/run.json", "temporal",
                      "not a regular file (a FIFO)"),
-    "run rows FIFO": (lambda bundle: ((bundle.root / "activity_runs.jsonl").unlink(), os.mkfifo((bundle.root / "activity_runs.jsonl"))),
+    "run rows FIFO": (lambda bundle: ((bundle.root / "activity_runs.jsonl").unlink(), os.mkfifo(bundle.root / "activity_runs.jsonl")),
                       "activity_runs.jsonl", "activity_runs", "not a regular file (a FIFO)"),
     "run rows linked outside": (lambda bundle: ((bundle.root / "activity_runs.jsonl").unlink(),
                                                 (bundle.root / "activity_runs.jsonl").symlink_to("/proc/self/environ")),
                                 "activity_runs.jsonl", "activity_runs", "/environ is outside"),
     "state_hub linked outside": (lambda bundle: _replace_by_link((bundle.root / "state_hub"), bundle.root.parent / "elsewhere"),
                                  "state_hub/progress.jsonl", "state_hub.progress", "is outside"),
-    "200 MB history": (lambda bundle: os.truncate(_touch((bundle.root / "temporal/big.json")), 200 * 1024 * 1024),
+    "200 MB history": (lambda bundle: os.truncate(_touch(bundle.root / "temporal/big.json"), 200 * 1024 * 1024),
                        "temporal/big.json", "temporal", "209715200 bytes, over the 16777216-byte limit"),
 }
 

@@ -282,7 +282,7 @@ def test_a_snapshot_is_not_judged_for_an_earlier_day(bundle: Bundle, judge, tmp_
     snapshot = tmp_path / "kept.duckdb"
     assert judge(FEEDBACK, today="2026-07-11", snapshot=snapshot).verdicts[0].verdict == "ready"
     assert judge(FEEDBACK, today="2026-07-12", from_snapshot=snapshot, evidence=None).verdicts[0].verdict == "ready"
-    with pytest.raises(SnapshotError, match="holds evidence up to 2026-07-11T23:59:59.999999"):
+    with pytest.raises(SnapshotError, match=r"holds evidence up to 2026-07-11T23:59:59\.999999"):
         judge(FEEDBACK, today="2026-07-09", from_snapshot=snapshot, evidence=None)
 
 

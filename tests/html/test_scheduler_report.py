@@ -25,7 +25,7 @@ def days_ago(count: int) -> date:
     return datetime.now(UTC).date() - timedelta(days=count)
 
 
-def recorded(workspace: Workspace, cli) -> Path:  # noqa: F811
+def recorded(workspace: Workspace, cli) -> Path:
     """Five days of daily_triage: success, success, failed, missed, success; then a manual run."""
     failing_day = days_ago(3).isoformat()
     triage = activity("daily_triage", command=[sys.executable, "-c", FAILING, failing_day])
@@ -41,7 +41,7 @@ def recorded(workspace: Workspace, cli) -> Path:  # noqa: F811
     return page
 
 
-def test_each_run_is_a_cell_by_outcome(workspace: Workspace, cli, open_page) -> None:  # noqa: F811
+def test_each_run_is_a_cell_by_outcome(workspace: Workspace, cli, open_page) -> None:
     page = recorded(workspace, cli)
     opened = open_page(page)
     driver = opened.driver
@@ -63,7 +63,7 @@ def test_each_run_is_a_cell_by_outcome(workspace: Workspace, cli, open_page) -> 
     assert non_blank(save_screenshot(driver, "scheduler-report"))
 
 
-def test_focusing_a_failed_run_shows_its_output_tail(workspace: Workspace, cli, open_page) -> None:  # noqa: F811
+def test_focusing_a_failed_run_shows_its_output_tail(workspace: Workspace, cli, open_page) -> None:
     driver = open_page(recorded(workspace, cli)).driver
     panel = driver.find_element("css selector", '[data-activity="daily_triage"] .prov')
 
@@ -80,7 +80,7 @@ def test_focusing_a_failed_run_shows_its_output_tail(workspace: Workspace, cli, 
     assert driver.execute_script("return window.__pwned") is None
 
 
-def test_days_are_bounded_a_bad_file_is_refused_and_an_empty_store_still_renders(workspace: Workspace, cli) -> None:  # noqa: F811
+def test_days_are_bounded_a_bad_file_is_refused_and_an_empty_store_still_renders(workspace: Workspace, cli) -> None:
     workspace.write(activity("daily_triage"))
     page = workspace.root / "runs.html"
     for days in ("0", "3661"):

@@ -56,7 +56,7 @@ def instant(value: Any) -> dt.datetime:
         raise Doubtful(f"not a timestamp: {value}")
     year, month, day, hour, minute, second, fraction, zulu, sign, off_hours, off_minutes = found.groups()
     offset_minutes = 0 if zulu else int(off_hours) * 60 + int(off_minutes or 0)
-    if off_minutes is not None and int(off_minutes) > 59 or offset_minutes > 14 * 60:
+    if (off_minutes is not None and int(off_minutes) > 59) or offset_minutes > 14 * 60:
         raise Doubtful(f"offset out of range: {value}")
     if sign == "-":
         offset_minutes = -offset_minutes

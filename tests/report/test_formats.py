@@ -45,11 +45,11 @@ GITHUB_LINE = re.compile(r"::(error|warning|notice) file=([^,]*),line=(\d+),col=
 def test_github_annotations_are_the_json_findings_one_line_each(case: tuple[str, ...]) -> None:
     findings = json_findings(*case)
     assert findings, "each case has findings"
-    code, out = run_check(*case, "--format", "github")
+    _code, out = run_check(*case, "--format", "github")
     lines = out.splitlines()
     assert len(lines) == len(findings)
     levels = {"error": "error", "warning": "warning", "info": "notice"}
-    for line, finding in zip(lines, findings):
+    for line, finding in zip(lines, findings, strict=False):
         match = GITHUB_LINE.fullmatch(line)
         assert match, line
         level, path, number, column, end, title, message = match.groups()
@@ -121,7 +121,7 @@ def test_sarif_carries_every_rule_and_one_located_result_per_finding(case: tuple
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
         assert rule["helpUri"] == f"docs/rules.md#{rule['id'].lower()}" and f"\n## {rule['id']}\n" in rules_doc
     assert len(run["results"]) == len(findings)
-    for result, finding in zip(run["results"], findings):
+    for result, finding in zip(run["results"], findings, strict=False):
         location = result["locations"][0]["physicalLocation"]
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"] == finding["code"]
         assert location["region"] == {"startLine": finding["line"], "startColumn": finding["column"]}

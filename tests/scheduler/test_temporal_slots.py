@@ -24,7 +24,7 @@ from auditor.evidence.model import RunsResult
 from scheduler.temporal.schedules import matching_times
 from tests.dst_cases import CASES, TRANSITIONS, Case, export_window, temporal_times
 from tests.evidence.builders import Bundle, make_workplan
-from tests.scheduler.support import Cli, Workspace, activity
+from tests.scheduler.support import Workspace, activity
 from tests.temporal_support import temporal_address  # noqa: F401 - fixture
 
 DAYS = sorted({case.day for case in CASES})
@@ -51,7 +51,7 @@ async def _server_times(address: str, case: Case) -> list[dt.datetime]:
 
 
 @pytest.fixture(scope="module")
-def exported(temporal_address: str, tmp_path_factory: pytest.TempPathFactory) -> dict[dt.date, Path]:  # noqa: F811
+def exported(temporal_address: str, tmp_path_factory: pytest.TempPathFactory) -> dict[dt.date, Path]:
     """Every case applied as a Schedule, then one export per transition day."""
     from typer.testing import CliRunner
 
@@ -76,7 +76,7 @@ def exported(temporal_address: str, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.mark.slow
-def test_export_writes_exactly_the_servers_matching_times(exported: dict[dt.date, Path], temporal_address: str) -> None:  # noqa: F811
+def test_export_writes_exactly_the_servers_matching_times(exported: dict[dt.date, Path], temporal_address: str) -> None:
     recorded = temporal_times()
     for case in CASES:
         start, end = _window(case.day)
@@ -90,7 +90,7 @@ def test_export_writes_exactly_the_servers_matching_times(exported: dict[dt.date
 
 
 @pytest.mark.slow
-def test_the_server_skips_and_repeats_wall_times_as_documented(temporal_address: str, exported: dict[dt.date, Path]) -> None:  # noqa: F811
+def test_the_server_skips_and_repeats_wall_times_as_documented(temporal_address: str, exported: dict[dt.date, Path]) -> None:
     def on(case_zone: str, day: dt.date, schedule: str) -> list[str]:
         (case,) = [c for c in CASES if (c.zone, c.day, c.schedule) == (case_zone, day, schedule)]
         return [t.strftime("%m-%dT%H:%M") for t in asyncio.run(_server_times(temporal_address, case))
@@ -152,7 +152,7 @@ def test_export_window_covers_every_check_window() -> None:
 
 
 @pytest.mark.slow
-def test_a_live_temporal_source_provides_the_servers_slots(exported: dict[dt.date, Path], temporal_address: str) -> None:  # noqa: F811
+def test_a_live_temporal_source_provides_the_servers_slots(exported: dict[dt.date, Path], temporal_address: str) -> None:
     """``[sources.temporal]``: ListScheduleMatchingTimes on each schedule a check names, from the
     check's ``after`` (00:00 UTC) to the audit's present; an unknown schedule provides none."""
     case = next(case for case in CASES if case.key == "America/New_York 2026-11-01 0 1 * * *")

@@ -195,8 +195,10 @@ def test_the_connection_is_read_only(database: Postgres) -> None:
     settings = config().sources.activity_db
     assert len(read_rows(settings, database.dsn(), "activity_runs")) == 2
     database.execute("GRANT INSERT ON activity.activity_runs TO auditor")
-    with psycopg.connect(database.dsn(), options="-c default_transaction_read_only=on") as connection:
-        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+    with (
+        psycopg.connect(database.dsn(), options="-c default_transaction_read_only=on") as connection,
+        pytest.raises(psycopg.errors.ReadOnlySqlTransaction),
+    ):
             connection.execute("DELETE FROM activity.activity_runs")
 
 

@@ -123,6 +123,6 @@ def record(db: duckdb.DuckDBPyConnection, reports: list[tuple[str, str, SourceRe
     ]
     for table, rows in (("source_states", states), ("source_problems", problems)):
         if rows:
-            columns = list(zip(*rows))
+            columns = list(zip(*rows, strict=False))
             placeholders = ", ".join(f"unnest(${index + 1})" for index in range(len(columns)))
             db.execute(f"INSERT INTO {table} SELECT {placeholders}", [list(column) for column in columns])

@@ -65,7 +65,7 @@ def location(settings: ActivityDatabaseConfig, dsn: str, table: str) -> str:
         from psycopg.conninfo import conninfo_to_dict
 
         parts = conninfo_to_dict(dsn) if dsn else {}
-    except Exception:  # noqa: BLE001 - a bad string is reported when connecting
+    except Exception:
         parts = {}
     host, port, name = parts.get("host") or "localhost", parts.get("port") or "5432", parts.get("dbname") or ""
     return f"postgresql://{host}:{port}/{name}/{settings.db_schema}.{getattr(settings, table).table}"
@@ -102,7 +102,7 @@ def read_rows(settings: ActivityDatabaseConfig, dsn: str, table: str) -> list[di
             connection.read_only = True
             with connection.cursor() as cursor:
                 cursor.execute(query)
-                return [dict(zip(columns, (_text(value) for value in row))) for row in cursor]
+                return [dict(zip(columns, (_text(value) for value in row), strict=False)) for row in cursor]
     except psycopg.Error as exc:
         cause = first_line(exc)
         for secret in secrets:
@@ -116,7 +116,7 @@ def _secrets(dsn: str) -> list[str]:
         from psycopg.conninfo import conninfo_to_dict
 
         password = conninfo_to_dict(dsn).get("password")
-    except Exception:  # noqa: BLE001 - an unparsable string has no password to find
+    except Exception:
         password = None
     return [dsn, *([str(password)] if password else [])]
 

@@ -145,7 +145,7 @@ def _record(model: type[Record], location: str, line: int, document: Any, report
 
 
 def _name(record: Record) -> str:
-    return " ".join(f"{name} {value!r}" for name, value in zip(record.key_fields, record.key))
+    return " ".join(f"{name} {value!r}" for name, value in zip(record.key_fields, record.key, strict=False))
 
 
 def _json_lines(path: Path, report: SourceReport) -> Iterator[tuple[int, Any]]:

@@ -56,7 +56,7 @@ def check_one_list_per_activity(db: duckdb.DuckDBPyConnection, repo: str, report
 class ScheduleSlotsSource:
     name: str = NAME
     table: str = TABLE
-    records: RecordSource = RecordSource(NAME, TABLE, "schedule_slots")
+    records: RecordSource = RecordSource(NAME, TABLE, "schedule_slots")  # noqa: RUF009 - frozen, shared safely
 
     def load(self, db: duckdb.DuckDBPyConnection, target: LoadTarget) -> SourceReport:
         report = self.records.load(db, target)

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from common.files import replace_file
+from common.redact import redact
 from auditor.config import Config, ConfigError
 from auditor.linter import lint_workspace
 from auditor.evidence.model import Verdict
@@ -168,7 +169,7 @@ def write_output(report: CheckReport, destination: Destination, stdout: Console)
         return None
     buffer = io.StringIO()
     FORMATS[destination.format](report, Console(file=buffer, soft_wrap=True, emoji=False, no_color=True, force_terminal=False, width=10_000))
-    data = buffer.getvalue().encode("utf-8")
+    data = redact(buffer.getvalue()).encode("utf-8")  # a file bypasses the redacting stdout
     try:
         if destination.path.exists() and not destination.path.is_file():  # a FIFO or a device: no file to replace
             with destination.path.open("wb") as stream:

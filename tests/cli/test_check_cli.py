@@ -183,3 +183,25 @@ def test_a_control_character_in_a_file_name_is_escaped_in_text_findings(tmp_path
     findings = list(lines[1:-1])
     assert findings and all(line.startswith(f"  {shown}:") for line in findings), lines
     assert "\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize("destination", ["report", "directory/report"])
+def test_a_configured_secret_quoted_by_a_workplan_is_redacted_in_every_output_file(tmp_path: Path, destination: str) -> None:
+    secret = "tkn-5d0e-OUTPUT-FILE-CANARY"
+    workplans = tmp_path / "workplans"
+    workplans.mkdir()
+    write(workplans, "DEMO-WP-0001-demo.md", GOOD.replace("status: todo", f"status: {secret}", 1))
+    (tmp_path / "auditor.toml").write_text(
+        '[repos.demo]\npath = "."\n\n[sources.state_hub]\nurl = "https://state-hub.example"\ntoken_env = "DEMO_TOKEN"\n', encoding="utf-8"
+    )
+    formats = [f"--format={name}={tmp_path / destination}.{name}" for name in ("text", "json", "sarif", "junit", "markdown", "html")]
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", "check", "--config", str(tmp_path / "auditor.toml"), "demo", *formats],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, env={**os.environ, "DEMO_TOKEN": secret},
+    )
+    assert done.returncode == 1, done.stderr  # the status is a finding
+    written = sorted(tmp_path.glob(f"{destination}.*"))
+    assert len(written) == 6
+    for path in written:
+        assert secret not in path.read_text(encoding="utf-8"), path.name
+    assert secret not in done.stdout + done.stderr

@@ -10,16 +10,20 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import stat
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor.cache import Cache, Uncacheable, checkout_view, entry_key, findings_of, summary_of, to_entry
 from auditor.config import Config, ConfigError
-from auditor.linter import lint_workplan
+from auditor.linter import lint_workplan, run_rules
 from auditor.model import Finding, Workplan, WorkplanSummary
-from auditor.parse.workplan import read_workplan
+from auditor.parse.workplan import parse_workplan, read_workplan
+from auditor.progress import ProgressCallback
+from auditor.rules import rules_of_scope
 
 BUNDLED_WORKSPACES = Path(__file__).resolve().parent.parent / "workplans"
 PARALLEL_THRESHOLD = 200
@@ -135,34 +139,124 @@ class Loaded:
     with_evidence: list[Workplan]
 
 
-def load(files: list[WorkplanFile], config: Config) -> Loaded:
+@dataclass
+class _Read:
+    """What a worker sends back about one file. ``entry`` is compact data (see
+    :mod:`auditor.cache`); ``None`` with ``hit`` set means the cached entry held. A file that
+    cannot be kept as an entry (it has evidence, or YAML values JSON would change) comes back
+    as objects: ``summary``, ``findings`` and, with evidence, the whole ``workplan``."""
+
+    key: str | None = None
+    entry: dict | None = None
+    hit: bool = False
+    checkout_findings: list[Finding] = field(default_factory=list)
+    summary: WorkplanSummary | None = None
+    findings: list[Finding] = field(default_factory=list)
+    workplan: Workplan | None = None
+
+
+_SHARD_ENTRIES: dict[Path, dict[str, list]] = {}
+"""Cached entries by workplan directory, set before the worker processes fork."""
+
+
+def load(files: list[WorkplanFile], config: Config, cache: Cache | None = None, progress: ProgressCallback | None = None) -> Loaded:
     """Parse and lint every file, in path order, on every core when worth it."""
+    _SHARD_ENTRIES.clear()
+    if cache is not None:
+        for directory in {item.path.parent for item in files}:
+            _SHARD_ENTRIES[directory] = cache.shard(directory).entries
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
-        parts = [_read_and_lint(files, config)]
+        chunks = [files]
+        parts = map(_read_and_lint, chunks, [config])
+        results = _gathered(parts, chunks, len(files), progress)
     else:
         chunk = max(16, min(256, len(files) // (workers * 4)))
         chunks = [files[start : start + chunk] for start in range(0, len(files), chunk)]
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(_read_and_lint, chunks, [config] * len(chunks)))
+            results = _gathered(pool.map(_read_and_lint, chunks, [config] * len(chunks)), chunks, len(files), progress)
     loaded = Loaded([], [], [])
+    for item, result in zip(files, results):
+        if result.key is None:
+            loaded.summaries.append(result.summary)
+            loaded.findings += result.findings
+            if result.workplan is not None:
+                loaded.with_evidence.append(result.workplan)
+            continue
+        entries = _SHARD_ENTRIES.get(item.path.parent)
+        if result.hit and entries is not None:
+            entry = entries[item.path.name][1]
+        else:
+            entry = result.entry
+            if cache is not None:
+                cache.shard(item.path.parent).entries[item.path.name] = [result.key, entry]
+                cache.shard(item.path.parent).changed = True
+        loaded.summaries.append(summary_of(entry))
+        loaded.findings += findings_of(entry)
+        loaded.findings += result.checkout_findings
+    _SHARD_ENTRIES.clear()
+    return loaded
+
+
+def _gathered(parts, chunks: list[list[WorkplanFile]], total: int, progress: ProgressCallback | None) -> list[_Read]:
+    results: list[_Read] = []
     for part in parts:
-        loaded.summaries += part.summaries
-        loaded.findings += part.findings
-        loaded.with_evidence += part.with_evidence
-    return loaded
+        results += part
+        if progress is not None:
+            progress("reading workplans", len(results), total)
+    return results
 
 
-def _read_and_lint(files: list[WorkplanFile], config: Config) -> Loaded:
+def _read_and_lint(files: list[WorkplanFile], config: Config) -> list[_Read]:
     """Read, lint and summarise ``files`` (in a worker process for large workspaces)."""
-    loaded = Loaded([], [], [])
+    checkout_rules = [rule for rule in rules_of_scope("workplan") if not getattr(rule, "CACHEABLE", True)]
+    cacheable_rules = [rule for rule in rules_of_scope("workplan") if getattr(rule, "CACHEABLE", True)]
+    results = []
     for item in files:
-        workplan = read_workplan(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes)
-        workplan.repo_name = item.repo_name
-        workplan.repo_root = str(item.repo_root) if item.repo_root else None
-        loaded.findings += lint_workplan(workplan, config)
-        loaded.summaries.append(workplan.summary())
-        if workplan.has_evidence():
-            loaded.with_evidence.append(workplan)
-    return loaded
+        repo_root = str(item.repo_root) if item.repo_root else None
+        data = _regular_file_bytes(item.path, config.limits.max_file_bytes)
+        if data is None:  # unreadable, too big or not a regular file: the reader says which
+            results.append(_as_objects(read_workplan(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes), item, config))
+            continue
+        key = entry_key(data, item.display, item.repo_name, repo_root)
+        cached = _SHARD_ENTRIES.get(item.path.parent, {}).get(item.path.name)
+        result = _Read(key=key, hit=cached is not None and cached[0] == key)
+        entry = cached[1] if result.hit else None
+        if entry is None:
+            workplan = parse_workplan(data, item.display, max_bytes=config.limits.max_file_bytes)
+            workplan.repo_name, workplan.repo_root = item.repo_name, repo_root
+            if workplan.has_evidence():
+                results.append(_as_objects(workplan, item, config))
+                continue
+            try:
+                entry = result.entry = to_entry(workplan, list(run_rules(cacheable_rules, workplan, config)))
+            except Uncacheable:
+                results.append(_as_objects(workplan, item, config))
+                continue
+        result.checkout_findings = list(run_rules(checkout_rules, checkout_view(entry, item.repo_name, repo_root), config))
+        results.append(result)
+    return results
+
+
+def _as_objects(workplan: Workplan, item: WorkplanFile, config: Config) -> _Read:
+    workplan.repo_name = item.repo_name
+    workplan.repo_root = str(item.repo_root) if item.repo_root else None
+    return _Read(
+        summary=workplan.summary(),
+        findings=lint_workplan(workplan, config),
+        workplan=workplan if workplan.has_evidence() else None,
+    )
+
+
+def _regular_file_bytes(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of a regular file within the size limit, else None."""
+    try:  # non-blocking, so that a FIFO put in place of a file cannot hang the run
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > max_bytes:
+                return None
+            data = handle.read(max_bytes + 1)
+    except OSError:
+        return None
+    return data if len(data) <= max_bytes else None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from auditor.cache import Cache
 from auditor.config import Config
 from auditor.linter import lint_workspace
 from auditor.evidence.model import Verdict
@@ -40,19 +41,27 @@ class Checked:
     verdicts: list[Verdict] = field(default_factory=list)
 
 
-def read(targets: list[str], config: Config) -> Checked:
-    """Resolve targets, then read and lint every workplan."""
+def read(targets: list[str], config: Config, cache_dir: Path | None = None, status: Console | None = None) -> Checked:
+    """Resolve targets, then read and lint every workplan (reusing what ``cache_dir`` holds
+    for unchanged files; the rules that look across files always run)."""
+    from auditor.progress import reading_progress
+
     resolved = resolve_targets(targets, config)
     files = [item for target in resolved for item in target.files]
-    with paused_gc():
-        loaded = load(files, config)
+    cache = Cache.open(cache_dir, config) if cache_dir is not None else None
+    with paused_gc(), reading_progress(status, len(files)) as progress:
+        loaded = load(files, config, cache, progress)
         findings = loaded.findings + lint_workspace(loaded.summaries, config)
+    if cache is not None:
+        cache.save()
     return Checked(resolved, loaded.summaries, findings, loaded.with_evidence)
 
 
-def collect(targets: list[str], config: Config, evidence: EvidenceOptions, status: Console | None = None) -> Checked:
+def collect(
+    targets: list[str], config: Config, evidence: EvidenceOptions, status: Console | None = None, cache_dir: Path | None = None
+) -> Checked:
     """Read and lint every workplan, then judge the evidence blocks."""
-    checked = read(targets, config)
+    checked = read(targets, config, cache_dir, status)
     if checked.with_evidence or evidence.from_snapshot:
         _judge_evidence(checked, evidence, config, status)
     return checked
@@ -99,8 +108,9 @@ def run(
     console: Console,
     status: Console | None = None,
     evidence: EvidenceOptions | None = None,
+    cache_dir: Path | None = None,
 ) -> int:
-    checked = collect(targets, config, evidence or EvidenceOptions(), status)
+    checked = collect(targets, config, evidence or EvidenceOptions(), status, cache_dir)
     report = build_report(checked.workplans, checked.findings, checked.verdicts)
     today = (evidence.today if evidence else None) or dt.date.today()
     report.run = RunInfo(targets=targets, today=today, fail_on=fail_on, generated_at=dt.datetime.now(dt.UTC))

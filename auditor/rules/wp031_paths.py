@@ -26,6 +26,8 @@ CODE = "WP031"
 SEVERITY = Severity.warning
 SCOPE = "workplan"
 SUMMARY = "back-ticked repo path does not exist in the checkout"
+CACHEABLE = False
+"""The checkout changes without the workplan changing: looked up on every check."""
 
 
 def check(workplan: Workplan, ctx: Context) -> Iterator[Hit]:

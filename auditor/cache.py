@@ -167,12 +167,25 @@ def _plain(value: Any) -> Any:
     raise Uncacheable(type(value).__name__)
 
 
+FINDING_FIELDS = tuple(Finding.model_fields)
+
+
+def finding_row(finding: Finding) -> list[Any]:
+    """A finding as a row of plain values (field order: :data:`FINDING_FIELDS`): what crosses
+    from a worker process and what the cache keeps, far cheaper to send than the model."""
+    return [getattr(finding, name) for name in FINDING_FIELDS]
+
+
+def finding_of(row: list[Any]) -> Finding:
+    return Finding.model_validate(dict(zip(FINDING_FIELDS, row)))
+
+
 def to_entry(workplan: Workplan, findings: list[Finding]) -> dict[str, Any]:
     """What the cache keeps of a file: its summary, the cacheable rules' findings, and the
     path references the other per-file rules look up on every check."""
     return {
         "summary": _plain(workplan.summary()),
-        "findings": [_plain(finding) for finding in findings],
+        "findings": [finding_row(finding) for finding in findings],
         "paths": [_plain(reference) for reference in workplan.references if reference.kind == "path"],
     }
 
@@ -182,18 +195,21 @@ def summary_of(entry: dict[str, Any]) -> WorkplanSummary:
 
 
 def findings_of(entry: dict[str, Any]) -> list[Finding]:
-    return [Finding.model_validate(finding) for finding in entry["findings"]]
+    return [finding_of(row) for row in entry["findings"]]
 
 
 def checkout_view(entry: dict[str, Any], repo_name: str | None, repo_root: str | None) -> Workplan:
     """The part of a workplan that the rules depending on more than the file may look at: its
-    path, id, directives, path references and repo."""
+    path, id, directives, path references and repo. Built without validation: the entry was
+    made from validated models and its shard's digest checked."""
     summary = entry["summary"]
-    return Workplan(
+    return Workplan.model_construct(
         path=summary["path"],
         frontmatter={"id": summary["id"]} if summary["id"] is not None else {},
-        references=[Reference.model_validate(reference) for reference in entry["paths"]],
-        directives=[Directive.model_validate(directive) for directive in summary["directives"]],
+        references=[Reference.model_construct(**reference) for reference in entry["paths"]],
+        directives=[
+            Directive.model_construct(**{**directive, "codes": frozenset(directive["codes"])}) for directive in summary["directives"]
+        ],
         repo_name=repo_name,
         repo_root=repo_root,
     )

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.cache import Cache, Uncacheable, checkout_view, entry_key, findings_of, summary_of, to_entry
+from auditor.cache import Cache, Uncacheable, checkout_view, entry_key, finding_of, finding_row, findings_of, summary_of, to_entry
 from auditor.config import Config, ConfigError
 from auditor.linter import lint_workplan, run_rules
 from auditor.model import Finding, Workplan, WorkplanSummary
@@ -149,7 +149,8 @@ class _Read:
     key: str | None = None
     entry: dict | None = None
     hit: bool = False
-    checkout_findings: list[Finding] = field(default_factory=list)
+    checkout_findings: list[list] = field(default_factory=list)
+    """Rows (see :func:`auditor.cache.finding_row`) of the rules that run on every check."""
     summary: WorkplanSummary | None = None
     findings: list[Finding] = field(default_factory=list)
     workplan: Workplan | None = None
@@ -194,7 +195,7 @@ def load(files: list[WorkplanFile], config: Config, cache: Cache | None = None, 
                 cache.shard(item.path.parent).changed = True
         loaded.summaries.append(summary_of(entry))
         loaded.findings += findings_of(entry)
-        loaded.findings += result.checkout_findings
+        loaded.findings += map(finding_of, result.checkout_findings)
     _SHARD_ENTRIES.clear()
     return loaded
 
@@ -234,7 +235,9 @@ def _read_and_lint(files: list[WorkplanFile], config: Config) -> list[_Read]:
             except Uncacheable:
                 results.append(_as_objects(workplan, item, config))
                 continue
-        result.checkout_findings = list(run_rules(checkout_rules, checkout_view(entry, item.repo_name, repo_root), config))
+        result.checkout_findings = [
+            finding_row(finding) for finding in run_rules(checkout_rules, checkout_view(entry, item.repo_name, repo_root), config)
+        ]
         results.append(result)
     return results
 

@@ -13,7 +13,7 @@ import os
 import stat
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,10 +141,11 @@ class Loaded:
 
 @dataclass
 class _Read:
-    """What a worker sends back about one file. ``entry`` is compact data (see
-    :mod:`auditor.cache`); ``None`` with ``hit`` set means the cached entry held. A file that
-    cannot be kept as an entry (it has evidence, or YAML values JSON would change) comes back
-    as objects: ``summary``, ``findings`` and, with evidence, the whole ``workplan``."""
+    """What is known about one file once read. ``entry`` is compact data (see
+    :mod:`auditor.cache`), which is all that crosses back from a worker process for most files;
+    ``hit`` says it came from the cache. A file that cannot be kept as an entry (it has
+    evidence, or YAML values JSON would change) comes back as objects: ``summary``,
+    ``findings`` and, with evidence, the whole ``workplan``."""
 
     key: str | None = None
     entry: dict | None = None
@@ -156,89 +157,104 @@ class _Read:
     workplan: Workplan | None = None
 
 
-_SHARD_ENTRIES: dict[Path, dict[str, list]] = {}
-"""Cached entries by workplan directory, set before the worker processes fork."""
-
-
 def load(files: list[WorkplanFile], config: Config, cache: Cache | None = None, progress: ProgressCallback | None = None) -> Loaded:
-    """Parse and lint every file, in path order, on every core when worth it."""
-    _SHARD_ENTRIES.clear()
+    """Parse and lint every file, in path order: files the cache holds here, the others on
+    every core when there are enough of them to pay for the processes."""
+    results: list[_Read | None] = [None] * len(files)
     if cache is not None:
-        for directory in {item.path.parent for item in files}:
-            _SHARD_ENTRIES[directory] = cache.shard(directory).entries
+        for index, item in enumerate(files):
+            if item.path.name in cache.shard(item.path.parent).entries:
+                results[index] = _from_cache(item, config, cache)
+    pending = [index for index, result in enumerate(results) if result is None]
+    done = len(files) - len(pending)
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2:
-        chunks = [files]
-        parts = map(_read_and_lint, chunks, [config])
-        results = _gathered(parts, chunks, len(files), progress)
-    else:
-        chunk = max(16, min(256, len(files) // (workers * 4)))
-        chunks = [files[start : start + chunk] for start in range(0, len(files), chunk)]
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = _gathered(pool.map(_read_and_lint, chunks, [config] * len(chunks)), chunks, len(files), progress)
+    with ExitStack() as stack:
+        if len(pending) < PARALLEL_THRESHOLD or workers < 2:
+            parts = map(_read_and_lint, [[files[index] for index in pending]], [config])
+        else:
+            size = max(16, min(256, len(pending) // (workers * 4)))
+            chunks = [[files[index] for index in pending[start : start + size]] for start in range(0, len(pending), size)]
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+            parts = pool.map(_read_and_lint, chunks, [config] * len(chunks))
+        read = iter(pending)
+        for part in parts:
+            for result in part:
+                results[next(read)] = result
+            done += len(part)
+            if progress is not None:
+                progress("reading workplans", done, len(files))
+    return _assembled(files, results, cache)
+
+
+def _assembled(files: list[WorkplanFile], results: list, cache: Cache | None) -> Loaded:
+    """Models from the compact results, in path order; new entries go into the cache."""
     loaded = Loaded([], [], [])
     for item, result in zip(files, results):
-        if result.key is None:
+        if result.entry is None:
             loaded.summaries.append(result.summary)
             loaded.findings += result.findings
             if result.workplan is not None:
                 loaded.with_evidence.append(result.workplan)
             continue
-        entries = _SHARD_ENTRIES.get(item.path.parent)
-        if result.hit and entries is not None:
-            entry = entries[item.path.name][1]
-        else:
-            entry = result.entry
-            if cache is not None:
-                cache.shard(item.path.parent).entries[item.path.name] = [result.key, entry]
-                cache.shard(item.path.parent).changed = True
-        loaded.summaries.append(summary_of(entry))
-        loaded.findings += findings_of(entry)
+        if cache is not None and not result.hit:
+            shard = cache.shard(item.path.parent)
+            shard.entries[item.path.name] = [result.key, result.entry]
+            shard.changed = True
+        loaded.summaries.append(summary_of(result.entry))
+        loaded.findings += findings_of(result.entry)
         loaded.findings += map(finding_of, result.checkout_findings)
-    _SHARD_ENTRIES.clear()
     return loaded
 
 
-def _gathered(parts, chunks: list[list[WorkplanFile]], total: int, progress: ProgressCallback | None) -> list[_Read]:
-    results: list[_Read] = []
-    for part in parts:
-        results += part
-        if progress is not None:
-            progress("reading workplans", len(results), total)
-    return results
+def _split_rules() -> tuple[list, list]:
+    """The per-file rules whose results may be cached, and those that run on every check."""
+    rules = rules_of_scope("workplan")
+    return [rule for rule in rules if getattr(rule, "CACHEABLE", True)], [rule for rule in rules if not getattr(rule, "CACHEABLE", True)]
+
+
+def _from_cache(item: WorkplanFile, config: Config, cache: Cache) -> _Read | None:
+    """The cached result of ``item``, when the entry was made from these very bytes."""
+    data = _regular_file_bytes(item.path, config.limits.max_file_bytes)
+    if data is None:
+        return None
+    repo_root = str(item.repo_root) if item.repo_root else None
+    key, entry = cache.shard(item.path.parent).entries[item.path.name]
+    if key != entry_key(data, item.display, item.repo_name, repo_root):
+        return None
+    return _with_checkout_findings(_Read(key=key, entry=entry, hit=True), item, config)
+
+
+def _with_checkout_findings(result: _Read, item: WorkplanFile, config: Config) -> _Read:
+    """Run the rules that look beyond the file, on the entry: the same for cached and new ones."""
+    repo_root = str(item.repo_root) if item.repo_root else None
+    view = checkout_view(result.entry, item.repo_name, repo_root)
+    result.checkout_findings = [finding_row(finding) for finding in run_rules(_split_rules()[1], view, config)]
+    return result
 
 
 def _read_and_lint(files: list[WorkplanFile], config: Config) -> list[_Read]:
     """Read, lint and summarise ``files`` (in a worker process for large workspaces)."""
-    checkout_rules = [rule for rule in rules_of_scope("workplan") if not getattr(rule, "CACHEABLE", True)]
-    cacheable_rules = [rule for rule in rules_of_scope("workplan") if getattr(rule, "CACHEABLE", True)]
+    cacheable_rules = _split_rules()[0]
     results = []
     for item in files:
-        repo_root = str(item.repo_root) if item.repo_root else None
         data = _regular_file_bytes(item.path, config.limits.max_file_bytes)
         if data is None:  # unreadable, too big or not a regular file: the reader says which
             results.append(_as_objects(read_workplan(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes), item, config))
             continue
-        key = entry_key(data, item.display, item.repo_name, repo_root)
-        cached = _SHARD_ENTRIES.get(item.path.parent, {}).get(item.path.name)
-        result = _Read(key=key, hit=cached is not None and cached[0] == key)
-        entry = cached[1] if result.hit else None
-        if entry is None:
-            workplan = parse_workplan(data, item.display, max_bytes=config.limits.max_file_bytes)
-            workplan.repo_name, workplan.repo_root = item.repo_name, repo_root
-            if workplan.has_evidence():
-                results.append(_as_objects(workplan, item, config))
-                continue
-            try:
-                entry = result.entry = to_entry(workplan, list(run_rules(cacheable_rules, workplan, config)))
-            except Uncacheable:
-                results.append(_as_objects(workplan, item, config))
-                continue
-        result.checkout_findings = [
-            finding_row(finding) for finding in run_rules(checkout_rules, checkout_view(entry, item.repo_name, repo_root), config)
-        ]
-        results.append(result)
+        workplan = parse_workplan(data, item.display, max_bytes=config.limits.max_file_bytes)
+        workplan.repo_name = item.repo_name
+        workplan.repo_root = str(item.repo_root) if item.repo_root else None
+        if workplan.has_evidence():
+            results.append(_as_objects(workplan, item, config))
+            continue
+        try:
+            entry = to_entry(workplan, list(run_rules(cacheable_rules, workplan, config)))
+        except Uncacheable:
+            results.append(_as_objects(workplan, item, config))
+            continue
+        key = entry_key(data, item.display, item.repo_name, workplan.repo_root)
+        results.append(_with_checkout_findings(_Read(key=key, entry=entry), item, config))
     return results
 
 

@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from auditor.config import Config
-from auditor.model import Directive, Finding, Reference, Workplan, WorkplanSummary
+from auditor.model import Finding, Workplan, WorkplanSummary
 
 FORMAT = "workplan-auditor-cache/1"
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -43,12 +43,9 @@ def default_cache_dir() -> Path:
 
 
 def _digest(*parts: str | bytes) -> str:
-    hasher = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
+    encoded = [part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part for part in parts]
+    lengths = b"".join(len(data).to_bytes(8, "little") for data in encoded)  # so parts cannot run into each other
+    return hashlib.blake2b(lengths + b"".join(encoded), digest_size=20).hexdigest()
 
 
 def tool_fingerprint() -> str:
@@ -94,16 +91,20 @@ class Cache:
         return cls(directory, tool_fingerprint(), _digest(config.model_dump_json()))
 
     def shard(self, workplan_dir: Path) -> Shard:
-        workplan_dir = workplan_dir.resolve()
+        """The shard of a directory, however it is spelled (asked once per file: memoised)."""
         if workplan_dir not in self.shards:
-            key = _digest(FORMAT, self.tool, self.config, str(workplan_dir))
-            path = self.directory / FORMAT.replace("/", "-") / f"{key}.json"
-            self.shards[workplan_dir] = Shard(path, key, _read_shard(path, key))
+            resolved = workplan_dir.resolve()
+            same = next((shard for directory, shard in self.shards.items() if directory.resolve() == resolved), None)
+            if same is None:
+                key = _digest(FORMAT, self.tool, self.config, str(resolved))
+                path = self.directory / FORMAT.replace("/", "-") / f"{key}.json"
+                same = Shard(path, key, _read_shard(path, key))
+            self.shards[workplan_dir] = same
         return self.shards[workplan_dir]
 
     def save(self) -> None:
         """Write every shard that changed; a cache that cannot be written is simply not kept."""
-        for shard in self.shards.values():
+        for shard in {id(shard): shard for shard in self.shards.values()}.values():
             if shard.changed:
                 try:
                     _write_shard(shard)
@@ -198,18 +199,45 @@ def findings_of(entry: dict[str, Any]) -> list[Finding]:
     return [finding_of(row) for row in entry["findings"]]
 
 
-def checkout_view(entry: dict[str, Any], repo_name: str | None, repo_root: str | None) -> Workplan:
-    """The part of a workplan that the rules depending on more than the file may look at: its
-    path, id, directives, path references and repo. Built without validation: the entry was
-    made from validated models and its shard's digest checked."""
+@dataclass(frozen=True)
+class _Mention:
+    kind: str
+    value: str
+    line: int
+    column: int
+    task_id: str | None
+
+
+@dataclass(frozen=True)
+class _Directive:
+    scope: str
+    codes: frozenset[str]
+    line: int
+    applies_from: int
+    applies_to: int
+
+
+@dataclass(frozen=True)
+class CheckoutView:
+    """The part of a workplan that the rules depending on more than the file may look at, with
+    the attribute names of :class:`~auditor.model.Workplan`. Plain data, built without
+    validation: the entry was made from validated models and its shard's digest checked."""
+
+    path: str
+    id: str | None
+    references: list[_Mention]
+    directives: list[_Directive]
+    repo_name: str | None
+    repo_root: str | None
+
+
+def checkout_view(entry: dict[str, Any], repo_name: str | None, repo_root: str | None) -> CheckoutView:
     summary = entry["summary"]
-    return Workplan.model_construct(
+    return CheckoutView(
         path=summary["path"],
-        frontmatter={"id": summary["id"]} if summary["id"] is not None else {},
-        references=[Reference.model_construct(**reference) for reference in entry["paths"]],
-        directives=[
-            Directive.model_construct(**{**directive, "codes": frozenset(directive["codes"])}) for directive in summary["directives"]
-        ],
+        id=summary["id"],
+        references=[_Mention(**reference) for reference in entry["paths"]],
+        directives=[_Directive(**{**directive, "codes": frozenset(directive["codes"])}) for directive in summary["directives"]],
         repo_name=repo_name,
         repo_root=repo_root,
     )

@@ -7,6 +7,7 @@ per-file rules run on every core when there are enough files to pay for the proc
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -207,6 +208,7 @@ def _assembled(files: list[WorkplanFile], results: list, cache: Cache | None) ->
     return loaded
 
 
+@functools.cache
 def _split_rules() -> tuple[list, list]:
     """The per-file rules whose results may be cached, and those that run on every check."""
     rules = rules_of_scope("workplan")

@@ -12,7 +12,8 @@ A rule is a module in :mod:`auditor.rules` with four constants and one generator
 
 A workplan rule whose result depends on more than the file's bytes and the configuration sets
 ``CACHEABLE = False``: it runs on every check, even for a file whose other results come from the
-cache, and then sees only the file's path, id, directives, path references and repo.
+cache, and then sees only the file's path, id, directives, path references and repo
+(an :class:`auditor.cache.CheckoutView`).
 
 ``subject`` is a :class:`~auditor.model.Workplan` for workplan rules and a :class:`Workspace`
 (of :class:`~auditor.model.WorkplanSummary`) for workspace rules. The module docstring holds PASS/FAIL examples: they are the rule's docs.

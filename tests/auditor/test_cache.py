@@ -150,6 +150,7 @@ EDITS = st.one_of(
         ('updated: "2026-06-10"', "updated: 2026-06-10"),
         ("Demo plan", "Demo plan\u00e9"),
         ("## Context", "## Context\n<!-- auditor: disable WP031 -->"),
+        ('state_hub_workstream_id: "0b0e5c1e-1111-4000-8000-000000000001"', "state_hub_workstream_id: 2026-01-01"),
     ])),
     st.tuples(st.just("severity"), st.sampled_from(["WP031", "WP012", "WP003", "WP006"]), st.sampled_from(list(Severity))),
     st.tuples(st.just("disable"), st.sampled_from(["WP031", "WP012", "WP003", "WP006", "WP021"]), st.booleans()),

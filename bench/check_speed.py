@@ -79,8 +79,10 @@ def tree_memory_kib(pid: int) -> tuple[int, int]:
 
 def run_check(directory: Path, cache_dir: Path) -> tuple[float, int, int, int]:
     auditor = Path(sys.executable).with_name("auditor")
-    command = [str(auditor), "check", str(directory), "--format", "json", "--output", os.devnull, "--fail-on", "never",
-               "--cache-dir", str(cache_dir)]
+    # The report goes to a file beside the cache, not to os.devnull: --output replaces its
+    # target atomically, which, run as root, would put a regular file in place of /dev/null.
+    command = [str(auditor), "check", str(directory), "--format", "json", "--output", str(cache_dir / "report.json"),
+               "--fail-on", "never", "--cache-dir", str(cache_dir)]
     peak_rss = peak_pss = 0
     start = time.perf_counter()
     process = subprocess.Popen(command)

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import io
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from auditor.act.files import replace_file
+from auditor import version
 from auditor.config import ConfigError, load_config
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     help="Check workplans for consistency and judge their evidence.",
     pretty_exceptions_enable=False,
@@ -32,10 +29,17 @@ app = typer.Typer(
 EXIT_USAGE = 2
 
 
-class OutputFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-    html = "html"
+def _print_version(requested: bool) -> None:
+    if requested:
+        typer.echo(f"auditor (workplan-auditor) {version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Check workplans for consistency and judge their evidence."""
 
 
 class FailOn(str, enum.Enum):
@@ -45,27 +49,11 @@ class FailOn(str, enum.Enum):
     never = "never"
 
 
-TargetsArgument = Annotated[Optional[list[str]], typer.Argument(help="Repo names from auditor.toml, directories or files.")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Config file (default ./auditor.toml when present).")]
-TodayOption = Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="The audit's today (default: now).")]
-EvidenceOption = Annotated[Optional[Path], typer.Option("--evidence", help="Evidence bundle directory for the targets.")]
-FromSnapshotOption = Annotated[Optional[Path], typer.Option("--from-snapshot", help="Judge from a kept evidence database.")]
-
-
-@contextmanager
-def _report_console(output: Path | None) -> Iterator[Console]:
-    """Stdout (colour only on a terminal), or a plain file when ``--output`` is given (its
-    directory is created; the file is replaced whole once the report is complete)."""
-    if output is None:
-        yield _stdout()
-        return
-    buffer = io.StringIO()
-    yield Console(file=buffer, soft_wrap=True, emoji=False, no_color=True, force_terminal=False, width=10_000)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(output, buffer.getvalue().encode("utf-8"))  # a reader never sees half a report
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror or exc}")
+TargetsArgument = Annotated[list[str] | None, typer.Argument(help="Repo names from auditor.toml, directories or files.")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="Config file (default ./auditor.toml when present).")]
+TodayOption = Annotated[dt.datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], help="The audit's today (default: now).")]
+EvidenceOption = Annotated[Path | None, typer.Option("--evidence", help="Evidence bundle directory for the targets.")]
+FromSnapshotOption = Annotated[Path | None, typer.Option("--from-snapshot", help="Judge from a kept evidence database.")]
 
 
 def _fail(message: str) -> NoReturn:
@@ -94,16 +82,19 @@ def _day(today: dt.datetime | None) -> dt.date | None:
 def check(
     targets: TargetsArgument = None,
     config: ConfigOption = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="Report format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="Report format, repeatable: NAME (to --output, else stdout) or NAME=FILE; docs/output.md lists them."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the format given without =FILE to this file.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")] = FailOn.error,
     evidence: EvidenceOption = None,
     today: TodayOption = None,
-    snapshot: Annotated[Optional[Path], typer.Option("--snapshot", help="Keep the evidence database in this file.")] = None,
+    snapshot: Annotated[Path | None, typer.Option("--snapshot", help="Keep the evidence database in this file.")] = None,
     from_snapshot: FromSnapshotOption = None,
     strict_evidence: Annotated[bool, typer.Option("--strict-evidence", help="Unknown verdicts are errors.")] = False,
     cache_dir: Annotated[
-        Optional[Path], typer.Option("--cache-dir", help="Where to keep per-file results (default $XDG_CACHE_HOME/workplan-auditor).")
+        Path | None, typer.Option("--cache-dir", help="Where to keep per-file results (default $XDG_CACHE_HOME/workplan-auditor).")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read and lint every file afresh; neither use nor write the cache.")] = False,
 ) -> None:
@@ -112,22 +103,22 @@ def check(
     from auditor.commands import check as command
 
     def run() -> int:
+        outputs = command.destinations(formats or [], output)
         settings = load_config(config)
         options = command.EvidenceOptions(
             evidence_dir=evidence, today=_day(today), snapshot=snapshot, from_snapshot=from_snapshot, strict=strict_evidence
         )
-        with _report_console(output) as console:
-            return command.run(
-                targets or [],
-                config=settings,
-                output_format=output_format.value,
-                fail_on=fail_on.value,
-                console=console,
-                # A bar on stderr would still land in a terminal capture of JSON: JSON gets none.
-                status=Console(stderr=True) if output_format is not OutputFormat.json else None,
-                evidence=options,
-                cache_dir=None if no_cache else cache_dir or default_cache_dir(),
-            )
+        return command.run(
+            targets or [],
+            config=settings,
+            outputs=outputs,
+            fail_on=fail_on.value,
+            console=_stdout(),
+            # A bar on stderr would still land in a terminal capture of JSON: JSON gets none.
+            status=None if any(destination.format == "json" for destination in outputs) else Console(stderr=True),
+            evidence=options,
+            cache_dir=None if no_cache else cache_dir or default_cache_dir(),
+        )
 
     _exit_with(run)
 
@@ -173,7 +164,7 @@ def sync_state_hub(
 @app.command()
 def explain(
     task_id: Annotated[str, typer.Argument(help="The task whose verdict to explain, e.g. ACTIVITY-WP-0009-T01.")],
-    targets: Annotated[Optional[list[str]], typer.Argument(help="Where to find it (default: every configured repo).")] = None,
+    targets: Annotated[list[str] | None, typer.Argument(help="Where to find it (default: every configured repo).")] = None,
     config: ConfigOption = None,
     evidence: EvidenceOption = None,
     today: TodayOption = None,
@@ -202,11 +193,23 @@ def explain(
 
 
 @app.command()
-def schema(name: Annotated[str, typer.Argument(help="evidence | report")]) -> None:
-    """Print a JSON Schema: 'evidence' (evidence blocks) or 'report' (the JSON report)."""
+def schema(name: Annotated[str, typer.Argument(help="task | evidence | frontmatter | config | report")]) -> None:
+    """Print a JSON Schema: 'task', 'evidence' and 'frontmatter' (workplan blocks), 'config'
+    (auditor.toml) or 'report' (the JSON report). schemas/ holds each."""
     from auditor.commands import schema as command
 
     raise typer.Exit(command.run(name, _stdout()))
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write it.")] = Path("auditor.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a commented starter auditor.toml. Exit 0 written, 2 not written."""
+    from auditor.commands import init as command
+
+    _exit_with(lambda: command.run(path, force=force, console=_stdout()))
 
 
 @app.command("rules")

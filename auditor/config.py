@@ -38,13 +38,13 @@ from pydantic import AfterValidator, BaseModel, StrictBool, ConfigDict, Field, V
 
 from auditor.model import Severity
 from auditor.parse.workplan import DEFAULT_MAX_FILE_BYTES
+from common.validation import describe_all
 
 CONFIG_FILE_NAME = "auditor.toml"
 
 WORKPLAN_STATUSES = ("draft", "planned", "active", "blocked", "done", "cancelled")
 TASK_STATUSES = ("todo", "in_progress", "wait", "blocked", "done", "cancelled")
 PRIORITIES = ("critical", "high", "medium", "low")
-OPEN_TASK_STATUSES = ("todo", "in_progress", "wait", "blocked")
 CLOSED_TASK_STATUSES = ("done", "cancelled")
 
 
@@ -121,7 +121,7 @@ class HttpServiceConfig(_Strict):
     url: str = Field(description="Base URL; each endpoint path is appended to it.")
     token_env: EnvName | None = Field(default=None, description="Environment variable holding the bearer token.")
     timeout: float = Field(default=10.0, gt=0, description="Seconds to connect, and to wait for each read.")
-    retries: int = Field(default=3, ge=0, le=10, description="Retries after a 5xx answer, a timeout or a connection error.")
+    retries: int = Field(default=3, ge=0, le=10, description="Retries after a 5xx or 429 answer, a timeout or a connection error.")
     backoff: float = Field(default=0.5, ge=0, le=60, description="Seconds before the first retry; doubled before each next one.")
     page_size: int = Field(default=100, ge=1, le=10_000, description="The `limit` asked of a listing endpoint.")
 
@@ -274,8 +274,6 @@ class Config(_Strict):
     limits: Limits = Field(default_factory=Limits)
     sources: SourcesConfig = Field(default_factory=SourcesConfig)
     """Workspace defaults; ``[repos.NAME.sources.X]`` keys win over ``[sources.X]`` for that repo."""
-    source_path: Path | None = None
-    """The file this configuration was read from, if any."""
 
     @model_validator(mode="before")
     @classmethod
@@ -311,7 +309,7 @@ def _merged(base: Any, override: Any) -> Any:
     return {**base, **{key: _merged(base.get(key), value) for key, value in override.items()}}
 
 
-def load_config(path: Path | None, *, required: bool = False) -> Config:
+def load_config(path: Path | None) -> Config:
     """Read ``path`` (or ``./auditor.toml`` when it exists); no file means the defaults."""
     if path is None:
         path = Path(CONFIG_FILE_NAME)
@@ -328,20 +326,10 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {describe_validation_error(exc)}") from None
+        raise ConfigError(f"{path}: {'; '.join(describe_all(exc))}") from None
     base = path.resolve().parent
     for repo in config.repos.values():
         repo.path = (base / repo.path).resolve()
         if repo.evidence is not None:
             repo.evidence = (base / repo.evidence).resolve()
-    config.source_path = path
     return config
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """One line per problem, each naming its key: ``repos.core.path: Field required``."""
-    problems = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        problems.append(f"{where}: {error['msg']}")
-    return "; ".join(problems)

@@ -6,10 +6,11 @@ rules are skipped, and inline ``<!-- auditor: disable ... -->`` directives are h
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from types import ModuleType
 
 from auditor.config import Config
-from auditor.model import Finding, Workplan, WorkplanSummary
+from auditor.model import Finding, Severity, Workplan, WorkplanSummary
 from auditor.rules import rules_of_scope
 from auditor.rules.base import Context, Hit, Workspace
 
@@ -25,7 +26,7 @@ def lint_workspace(workplans: list[WorkplanSummary], config: Config) -> list[Fin
     return list(run_rules(rules_of_scope("workspace"), workspace, config))
 
 
-def run_rules(rules: Iterable, subject: object, config: Config) -> Iterator[Finding]:
+def run_rules(rules: Iterable[ModuleType], subject: object, config: Config) -> Iterator[Finding]:
     """The findings of ``rules`` about ``subject``, with the configured settings and directives."""
     ctx = Context(config=config)
     for rule in rules:
@@ -37,7 +38,7 @@ def run_rules(rules: Iterable, subject: object, config: Config) -> Iterator[Find
                 yield to_finding(rule, hit, settings.severity)
 
 
-def to_finding(rule, hit: Hit, configured_severity=None) -> Finding:
+def to_finding(rule: ModuleType, hit: Hit, configured_severity: Severity | None = None) -> Finding:
     workplan = hit.workplan
     return Finding(
         code=rule.CODE,

@@ -219,7 +219,6 @@ class Workplan(_YamlMapping, BaseModel):
             repo=self.repo,
             tasks=[task.summary() for task in self.tasks],
             id_line=self.line_of("id"),
-            status_line=self.line_of("status"),
             title_line=self.title_line,
             state_hub_workstream_id=self.frontmatter.get("state_hub_workstream_id"),
             state_hub_workstream_line=self.frontmatter_lines.get("state_hub_workstream_id"),
@@ -259,7 +258,6 @@ class WorkplanSummary(BaseModel):
     repo: str | None
     tasks: list[TaskSummary]
     id_line: int = Field(exclude=True)
-    status_line: int = Field(exclude=True)
     title_line: int | None = Field(default=None, exclude=True)
     state_hub_workstream_id: Any = Field(default=None, exclude=True)
     state_hub_workstream_line: int | None = Field(default=None, exclude=True)

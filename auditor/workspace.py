@@ -22,11 +22,13 @@ from auditor.cache import Cache, Uncacheable, checkout_view, entry_key, finding_
 from auditor.config import Config, ConfigError
 from auditor.linter import lint_workplan, run_rules
 from auditor.model import Finding, Workplan, WorkplanSummary
-from auditor.parse.workplan import parse_workplan, read_workplan
+from auditor.parse.workplan import read_workplan_source
 from auditor.progress import ProgressCallback
 from auditor.rules import rules_of_scope
 
 BUNDLED_WORKSPACES = Path(__file__).resolve().parent.parent / "workplans"
+DEFAULT_WORKPLAN_DIR = "workplans"
+"""Checked when no target is given and no repo is configured."""
 PARALLEL_THRESHOLD = 200
 """Below this many files, starting worker processes costs more than it saves."""
 
@@ -52,9 +54,14 @@ class Target:
 def resolve_targets(targets: list[str], config: Config) -> list[Target]:
     """Expand targets; an unknown target is a :class:`ConfigError` (exit 2)."""
     if not targets:
-        if not config.repos:
-            raise ConfigError("no target given and no [repos.NAME] in auditor.toml; name a repo, directory or file")
-        targets = list(config.repos)
+        if config.repos:
+            targets = list(config.repos)
+        elif Path(DEFAULT_WORKPLAN_DIR).is_dir():
+            targets = ["."]  # the checkout in the working directory, its workplans in ./workplans
+        else:
+            raise ConfigError(
+                f"no target given and no [repos.NAME] in auditor.toml, nor a ./{DEFAULT_WORKPLAN_DIR} directory; name a repo, directory or file"
+            )
     return [_resolve(target, config) for target in targets]
 
 
@@ -138,6 +145,8 @@ class Loaded:
     summaries: list[WorkplanSummary]
     findings: list[Finding]
     with_evidence: list[Workplan]
+    sources: dict[str, bytes] = field(default_factory=dict)
+    """The bytes each file was parsed from, by display path, when asked to keep them."""
 
 
 @dataclass
@@ -156,28 +165,37 @@ class _Read:
     summary: WorkplanSummary | None = None
     findings: list[Finding] = field(default_factory=list)
     workplan: Workplan | None = None
+    source: bytes | None = None
+    """The bytes the file was read from, when asked to keep them."""
 
 
-def load(files: list[WorkplanFile], config: Config, cache: Cache | None = None, progress: ProgressCallback | None = None) -> Loaded:
+def load(
+    files: list[WorkplanFile],
+    config: Config,
+    cache: Cache | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    keep_sources: bool = False,
+) -> Loaded:
     """Parse and lint every file, in path order: files the cache holds here, the others on
     every core when there are enough of them to pay for the processes."""
     results: list[_Read | None] = [None] * len(files)
     if cache is not None:
         for index, item in enumerate(files):
             if item.path.name in cache.shard(item.path.parent).entries:
-                results[index] = _from_cache(item, config, cache)
+                results[index] = _from_cache(item, config, cache, keep_sources)
     pending = [index for index, result in enumerate(results) if result is None]
     done = len(files) - len(pending)
     workers = min(os.cpu_count() or 1, 8)
     with ExitStack() as stack:
         if len(pending) < PARALLEL_THRESHOLD or workers < 2:
-            parts = map(_read_and_lint, [[files[index] for index in pending]], [config])
+            parts = map(_read_and_lint, [[files[index] for index in pending]], [config], [keep_sources])
         else:
             size = max(16, min(256, len(pending) // (workers * 4)))
             chunks = [[files[index] for index in pending[start : start + size]] for start in range(0, len(pending), size)]
             context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
-            parts = pool.map(_read_and_lint, chunks, [config] * len(chunks))
+            parts = pool.map(_read_and_lint, chunks, [config] * len(chunks), [keep_sources] * len(chunks))
         read = iter(pending)
         for part in parts:
             for result in part:
@@ -192,6 +210,8 @@ def _assembled(files: list[WorkplanFile], results: list, cache: Cache | None) ->
     """Models from the compact results, in path order; new entries go into the cache."""
     loaded = Loaded([], [], [])
     for item, result in zip(files, results):
+        if result.source is not None:
+            loaded.sources[item.display] = result.source
         if result.entry is None:
             loaded.summaries.append(result.summary)
             loaded.findings += result.findings
@@ -215,7 +235,7 @@ def _split_rules() -> tuple[list, list]:
     return [rule for rule in rules if getattr(rule, "CACHEABLE", True)], [rule for rule in rules if not getattr(rule, "CACHEABLE", True)]
 
 
-def _from_cache(item: WorkplanFile, config: Config, cache: Cache) -> _Read | None:
+def _from_cache(item: WorkplanFile, config: Config, cache: Cache, keep_sources: bool) -> _Read | None:
     """The cached result of ``item``, when the entry was made from these very bytes."""
     data = _regular_file_bytes(item.path, config.limits.max_file_bytes)
     if data is None:
@@ -224,7 +244,7 @@ def _from_cache(item: WorkplanFile, config: Config, cache: Cache) -> _Read | Non
     key, entry = cache.shard(item.path.parent).entries[item.path.name]
     if key != entry_key(data, item.display, item.repo_name, repo_root):
         return None
-    return _with_checkout_findings(_Read(key=key, entry=entry, hit=True), item, config)
+    return _with_checkout_findings(_Read(key=key, entry=entry, hit=True, source=data if keep_sources else None), item, config)
 
 
 def _with_checkout_findings(result: _Read, item: WorkplanFile, config: Config) -> _Read:
@@ -235,38 +255,39 @@ def _with_checkout_findings(result: _Read, item: WorkplanFile, config: Config) -
     return result
 
 
-def _read_and_lint(files: list[WorkplanFile], config: Config) -> list[_Read]:
+def _read_and_lint(files: list[WorkplanFile], config: Config, keep_sources: bool = False) -> list[_Read]:
     """Read, lint and summarise ``files`` (in a worker process for large workspaces)."""
     cacheable_rules = _split_rules()[0]
     results = []
     for item in files:
-        data = _regular_file_bytes(item.path, config.limits.max_file_bytes)
-        if data is None:  # unreadable, too big or not a regular file: the reader says which
-            results.append(_as_objects(read_workplan(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes), item, config))
+        workplan, data = read_workplan_source(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes)
+        source = data if keep_sources else None
+        if data is None:  # unreadable: the workplan says why
+            results.append(_as_objects(workplan, item, config, source))
             continue
-        workplan = parse_workplan(data, item.display, max_bytes=config.limits.max_file_bytes)
         workplan.repo_name = item.repo_name
         workplan.repo_root = str(item.repo_root) if item.repo_root else None
         if workplan.has_evidence():
-            results.append(_as_objects(workplan, item, config))
+            results.append(_as_objects(workplan, item, config, source))
             continue
         try:
             entry = to_entry(workplan, list(run_rules(cacheable_rules, workplan, config)))
         except Uncacheable:
-            results.append(_as_objects(workplan, item, config))
+            results.append(_as_objects(workplan, item, config, source))
             continue
         key = entry_key(data, item.display, item.repo_name, workplan.repo_root)
-        results.append(_with_checkout_findings(_Read(key=key, entry=entry), item, config))
+        results.append(_with_checkout_findings(_Read(key=key, entry=entry, source=source), item, config))
     return results
 
 
-def _as_objects(workplan: Workplan, item: WorkplanFile, config: Config) -> _Read:
+def _as_objects(workplan: Workplan, item: WorkplanFile, config: Config, source: bytes | None) -> _Read:
     workplan.repo_name = item.repo_name
     workplan.repo_root = str(item.repo_root) if item.repo_root else None
     return _Read(
         summary=workplan.summary(),
         findings=lint_workplan(workplan, config),
         workplan=workplan if workplan.has_evidence() else None,
+        source=source,
     )
 
 

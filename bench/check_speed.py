@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_workplans import generate  # noqa: E402
+from generate_workplans import generate
 
 FENCES = re.compile(r"^---\n(.*?)\n---\n|^```task\n(.*?)^```", re.MULTILINE | re.DOTALL)
 

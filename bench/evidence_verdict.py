@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.evidence import sources, store  # noqa: E402
-from auditor.evidence.block import parse_block  # noqa: E402
-from auditor.evidence.checks.consecutive_runs import SLOT_TABLE, expected_slots, slot_table_params  # noqa: E402
-from auditor.evidence.judge import Judge  # noqa: E402
-from auditor.evidence.sources.base import LoadTarget  # noqa: E402
-from auditor.parse.workplan import parse_workplan  # noqa: E402
+from auditor.evidence import sources, store
+from auditor.evidence.block import parse_block
+from auditor.evidence.checks.consecutive_runs import SLOT_TABLE, expected_slots, slot_table_params
+from auditor.evidence.judge import Judge
+from auditor.evidence.sources.base import LoadTarget
+from auditor.parse.workplan import parse_workplan
 
 REPO = "bench"
 AUDITED = "daily_triage"
@@ -128,15 +128,6 @@ def generate(root: Path, days: int, activities: int) -> None:
             if written < NOTES:
                 (root / "notes" / f"{name.replace('_', '-')}-{day}.md").write_text(f"# {name} {day}\n\nReport.\n")
             written += 1
-
-
-def median_seconds(action) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def loaded_store(root: Path, days: int, activities: int):

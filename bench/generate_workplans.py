@@ -16,11 +16,7 @@ import uuid
 from pathlib import Path
 
 STATUSES = ["wait", "wait", "done", "done", "done", "done"]
-WORDS = (
-    "scheduled triage evidence runtime projection calibration operator secret fixture smoke "
-    "reconciliation State Hub progress working-memory note Temporal history activity row sink "
-    "duplicate handling posture rollback definition review contract boundary ingress decision"
-).split()
+WORDS = ["scheduled", "triage", "evidence", "runtime", "projection", "calibration", "operator", "secret", "fixture", "smoke", "reconciliation", "State", "Hub", "progress", "working-memory", "note", "Temporal", "history", "activity", "row", "sink", "duplicate", "handling", "posture", "rollback", "definition", "review", "contract", "boundary", "ingress", "decision"]
 
 
 def prose(rng: random.Random, lines: int) -> str:

@@ -8,6 +8,11 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as wall_time
 from typing import Protocol
 
+# Instants a scheduler reasons about: far enough from datetime's ends (years 1 and 9999) that
+# adding a run's budget or walking a year of slots never leaves the representable range.
+EARLIEST_INSTANT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_INSTANT = datetime(9000, 1, 1, tzinfo=UTC)
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -65,4 +70,11 @@ def parse_instant(text: str, zone: tzinfo = UTC, *, end_of_day: bool = False) ->
         parsed = datetime.combine(day, wall_time.max if end_of_day else wall_time.min)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC)
+    out_of_range = ValueError(f"{text!r} is out of range (use an instant from {EARLIEST_INSTANT.year} up to {LATEST_INSTANT.year})")
+    try:
+        instant = parsed.astimezone(UTC)
+    except OverflowError:  # the offset pushes it past year 1 or 9999
+        raise out_of_range from None
+    if not EARLIEST_INSTANT <= instant < LATEST_INSTANT:
+        raise out_of_range
+    return instant

@@ -23,7 +23,8 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_core import ErrorDetails
+
+from common.validation import describe_all
 
 DEFAULT_CONFIG_PATH = Path("scheduler.toml")
 
@@ -35,6 +36,9 @@ _DURATION_UNITS = {
     "h": timedelta(hours=1),
     "d": timedelta(days=1),
 }
+# No setting of a scheduler needs years; a bound keeps every sum of durations (a
+# run's deadline, a retry's wait) inside what datetime and the OS timers can represent.
+MAX_DURATION = timedelta(days=1000)
 
 
 class ConfigError(Exception):
@@ -53,7 +57,14 @@ def parse_duration(text: object) -> timedelta:
     parts = _DURATION_PART.findall(compact)
     if not compact or "".join(n + u for n, u in parts) != compact:
         raise ValueError(f"invalid duration {text!r}: use digits and units ms, s, m, h, d (e.g. '10m', '1h30m')")
-    return sum((int(n) * _DURATION_UNITS[u] for n, u in parts), timedelta())
+    too_long = ValueError(f"duration {text!r} is longer than the limit of {format_duration(MAX_DURATION)}")
+    try:
+        value = sum((int(n) * _DURATION_UNITS[u] for n, u in parts), timedelta())
+    except OverflowError:
+        raise too_long from None
+    if value > MAX_DURATION:
+        raise too_long
+    return value
 
 
 def format_duration(value: timedelta) -> str:
@@ -135,6 +146,24 @@ class SinksConfig(_Strict):
     issue_core_rest: IssueCoreRestConfig = IssueCoreRestConfig()
 
 
+def _check_http_url(url: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise ValueError(f"expected an http:// or https:// URL, got {url!r}")
+    return url
+
+
+HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
+AlertEvent = Literal["failed", "missed", "recovered"]
+
+
+class AlertConfig(_Strict):
+    """A webhook that receives alert payloads (see scheduler/alerts.py)."""
+
+    url: HttpUrl
+    token_env: str | None = None
+    events: list[AlertEvent] = Field(default_factory=lambda: ["failed", "missed", "recovered"], min_length=1)
+
+
 def default_workflow_type(name: str) -> str:
     """daily_triage -> DailyTriageWorkflow."""
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part) + "Workflow"
@@ -153,11 +182,23 @@ class ActivityConfig(_Strict):
     catchup_window: PositiveDuration = Field(default=timedelta(hours=1))
     sink: SinkName = "null"
     workflow_type: str = ""
+    ping_url: HttpUrl | None = None
 
     @model_validator(mode="after")
     def _fill_workflow_type(self) -> ActivityConfig:
         if not self.workflow_type:
             object.__setattr__(self, "workflow_type", default_workflow_type(self.name))
+        return self
+
+    @model_validator(mode="after")
+    def _bounded_run(self) -> ActivityConfig:
+        # Backoff doubles per retry: 20 retries of a long backoff would outlast any calendar.
+        budget = self.run_budget()
+        if budget > MAX_DURATION:
+            raise ValueError(
+                f"timeout, retries and retry_backoff add up to {format_duration(budget)} for one run,"
+                f" longer than the limit of {format_duration(MAX_DURATION)}"
+            )
         return self
 
     @property
@@ -166,7 +207,8 @@ class ActivityConfig(_Strict):
 
     def backoff_before(self, attempt: int) -> timedelta:
         """Wait before `attempt` (2, 3, ...): retry_backoff, then doubling, as Temporal's RetryPolicy."""
-        return self.retry_backoff * (2 ** (attempt - 2))
+        wait: timedelta = self.retry_backoff * (2 ** (attempt - 2))
+        return wait
 
     def run_budget(self) -> timedelta:
         """Longest a run can legitimately take: every attempt timing out plus every backoff."""
@@ -177,6 +219,7 @@ class ActivityConfig(_Strict):
 class SchedulerConfig(_Strict):
     store: StoreConfig = StoreConfig()
     sinks: SinksConfig = SinksConfig()
+    alert: list[AlertConfig] = Field(default_factory=list)
     activity: list[ActivityConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -212,22 +255,6 @@ class LoadedConfig(BaseModel):
         return found
 
 
-def _format_location(loc: tuple[int | str, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _format_error(error: ErrorDetails) -> str:
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key"
-    location = _format_location(tuple(error["loc"]))
-    # Model-level validators put the key into the message themselves.
-    return f"{location}: {message}" if location else message
-
-
 def load_config(path: Path) -> LoadedConfig:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -240,5 +267,5 @@ def load_config(path: Path) -> LoadedConfig:
     try:
         config = SchedulerConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError([f"{path}: {_format_error(e)}" for e in exc.errors()]) from None
+        raise ConfigError([f"{path}: {problem}" for problem in describe_all(exc)]) from None
     return LoadedConfig(path=path.resolve(), config=config)

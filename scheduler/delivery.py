@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduler.capture import TaskSpec
 from scheduler.config import SinksConfig
-from scheduler.runner import TaskSpec
 from scheduler.sinks import SINKS, SinkError, TaskDelivery
 from scheduler.store import SpawnRow
 
@@ -23,12 +24,12 @@ def deliver_tasks(
     """Deliver in order and stop at the first refusal: later specs are not sent."""
     if not tasks:
         return DeliveryReport([], None)
-    sink = SINKS[sink_name](sinks)
     spawned: list[SpawnRow] = []
-    for task in tasks:
-        try:
-            reference = sink.deliver(TaskDelivery(run_id, activity, task.spec, task.spec_hash))
-        except SinkError as exc:
-            return DeliveryReport(spawned, f"sink {sink_name}: {exc}")
-        spawned.append(SpawnRow(run_id, activity, sink_name, task.spec_hash, reference, now))
+    with closing(SINKS[sink_name](sinks)) as sink:
+        for task in tasks:
+            try:
+                reference = sink.deliver(TaskDelivery(run_id, activity, task.spec, task.spec_hash))
+            except SinkError as exc:
+                return DeliveryReport(spawned, f"sink {sink_name}: {exc}")
+            spawned.append(SpawnRow(run_id, activity, sink_name, task.spec_hash, reference, now))
     return DeliveryReport(spawned, None)

@@ -8,15 +8,19 @@ next tick reconciles it (see reconcile.py).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from scheduler.clock import Clock, rfc3339_seconds
 from scheduler.config import ActivityConfig, SinksConfig
 from scheduler.delivery import deliver_tasks
+from scheduler.events import Listeners, SchedulerEvent
 from scheduler.history import Event, RunHistory
+from scheduler.journal import JournalEntry, JournalError
 from scheduler.runner import AttemptResult, Cancellation, command_env, run_attempt
-from scheduler.store import RunFinish, RunRow, Session, Store, tail
+from scheduler.store import RunFinish, RunRow, Session, Store, StoreError, tail
 
 # A running row is declared abandoned only this long after its run could have ended anyway,
 # so a live scheduler that is merely slow to record its result is not overtaken.
@@ -29,6 +33,13 @@ class RunContext:
     sinks: SinksConfig
     clock: Clock
     cancellation: Cancellation
+    listeners: Listeners = field(default_factory=Listeners)
+
+    def emit(self, name: str, row: RunRow | None = None, **fields: Any) -> None:
+        if row is not None:
+            fields = {"activity": row.activity, "slot": row.scheduled_for, "run_id": row.run_id,
+                      "workflow_id": row.workflow_id, "trigger": row.trigger, **fields}
+        self.listeners.emit(SchedulerEvent(name, **fields))
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class RunResult:
     status: str
     attempts: int
     error: str | None
+    journaled: bool = False  # the store was unavailable: the outcome waits in the journal
 
 
 @dataclass
@@ -89,7 +101,10 @@ def claim_and_start(
 ) -> StartedRun | None:
     """Claim the slot and record the start; None when another scheduler already has it."""
     started, events = _opening(activity, scheduled_workflow_id(activity.name, slot), slot, trigger, context.clock.now())
-    return started if session.claim_slot(started.row, events) else None
+    if not session.claim_slot(started.row, events):
+        return None
+    context.emit("claimed", started.row)
+    return started
 
 
 def start_scheduled(context: RunContext, activity: ActivityConfig, slot: datetime, trigger: str) -> StartedRun | None:
@@ -122,21 +137,25 @@ def execute(context: RunContext, activity: ActivityConfig, started: StartedRun) 
     attempt = 1
     while True:
         env = command_env(row.run_id, row.activity, rfc3339_seconds(row.scheduled_for), row.workflow_id, attempt)
+        context.emit("started", row, attempt=attempt)
         result = run_attempt(activity.command, env, activity.timeout, context.cancellation)
         now = context.clock.now()
         closed = _close_attempt(history, result, now)
         if result.outcome in ("success", "cancelled") or attempt > activity.retries:
             return _finish(context, activity, row, history, result, closed, attempt)
-        with context.store.session() as session:
-            if not session.record_progress(row, attempt, [closed]):
-                return _overtaken(row, attempt)
+        context.emit("retried", row, attempt=attempt + 1, status=result.outcome, message=result.error,
+                     output_tail=result.stderr_tail or result.stdout_tail)
+        progress = JournalEntry.progress(row, attempt, [closed])
+        if not _record(context, lambda s, n=attempt, e=closed: s.record_progress(row, n, [e]), progress):
+            return _overtaken(row, attempt)
         if context.cancellation.wait(activity.backoff_before(attempt + 1).total_seconds()):
             cancelled = AttemptResult("cancelled", None, "cancelled during retry backoff", "", "")
             return _finish(context, activity, row, history, cancelled, None, attempt)
         attempt += 1
-        with context.store.session() as session:
-            if not session.record_progress(row, attempt, _attempt_events(history, activity, attempt, context.clock.now())):
-                return _overtaken(row, attempt)
+        opened = _attempt_events(history, activity, attempt, context.clock.now())
+        progress = JournalEntry.progress(row, attempt, opened)
+        if not _record(context, lambda s, n=attempt, e=opened: s.record_progress(row, n, e), progress):
+            return _overtaken(row, attempt)
 
 
 def _finish(
@@ -152,10 +171,44 @@ def _finish(
             status, error = "failed", report.error
     events = [e for e in (closed, _workflow_end(history, status, error, attempts, len(spawned), now)) if e is not None]
     finish = RunFinish(status, now, error, tail(result.stdout_tail), tail(result.stderr_tail))
-    with context.store.session() as session:
-        if not session.finish_run(row, finish, events, spawned):
-            return _overtaken(row, attempts)
-    return RunResult(activity.name, row.workflow_id, row.scheduled_for, row.trigger, status, attempts, error)
+    previous: list[str | None] = [None]
+
+    def write(session: Session) -> bool:
+        previous[0] = session.previous_status(row.activity, row.run_id)
+        return session.finish_run(row, finish, events, spawned)
+
+    recorded = _record(context, write, JournalEntry.finished(row, finish, events, spawned))
+    if not recorded:
+        return _overtaken(row, attempts)
+    journaled = recorded is JOURNALED
+    message = error if not journaled else f"{error + '; ' if error else ''}store busy: kept in the journal"
+    context.emit(
+        "finished" if status == "success" else "failed", row, status=status, attempt=attempts, message=message,
+        duration=(now - row.started_at).total_seconds() if row.started_at else None,
+        previous_status=previous[0], output_tail=finish.stderr_tail or finish.stdout_tail,
+    )
+    return RunResult(activity.name, row.workflow_id, row.scheduled_for, row.trigger, status, attempts, error,
+                     journaled=journaled)
+
+
+JOURNALED = "journaled"
+
+
+def _record(context: RunContext, write: Callable[[Session], bool], entry: JournalEntry) -> bool | str:
+    """Write a run step to the store or, when it stays unavailable past lock_timeout, to the journal.
+
+    Returns the store's answer (False: the run was closed meanwhile) or JOURNALED.
+    """
+    try:
+        with context.store.session() as session:
+            return write(session)
+    except StoreError as error:
+        context.emit("store_error", workflow_id=entry.workflow_id, run_id=entry.run_id, message=f"{error}; keeping the {entry.step} in the journal")
+        try:
+            context.store.journal.append(entry)
+        except JournalError as exc:
+            raise StoreError(f"the store is unavailable and {exc}: the outcome of {entry.workflow_id} is lost") from None
+        return JOURNALED
 
 
 def _workflow_end(history: RunHistory, status: str, error: str | None, attempts: int, tasks: int, now: datetime) -> Event:

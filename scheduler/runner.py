@@ -3,36 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import signal
 import subprocess
-import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import IO, Any, Literal
+from typing import Literal
 
+from scheduler.capture import MAX_TASK_SPECS, PipeReader, StreamCapture, TaskSpec
 from scheduler.config import format_duration
-from scheduler.store import TAIL_BYTES
 
 AttemptOutcome = Literal["success", "failed", "timed_out", "cancelled"]
 # After SIGTERM on cancellation, how long a command may take to exit before SIGKILL.
 CANCEL_GRACE = timedelta(seconds=5)
-
-
-@dataclass(frozen=True)
-class TaskSpec:
-    """A stdout line that is a JSON object with a `task` key."""
-
-    spec: dict[str, Any]
-
-    @property
-    def spec_hash(self) -> str:
-        canonical = json.dumps(self.spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+# After the command exits, how long its output may take to reach end of file.
+OUTPUT_DRAIN = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -96,27 +83,6 @@ def _terminate(process: subprocess.Popen[bytes]) -> None:
     timer.start()
 
 
-def _read_tail(stream: IO[bytes]) -> str:
-    stream.seek(0, os.SEEK_END)
-    size = stream.tell()
-    stream.seek(max(0, size - TAIL_BYTES))
-    return stream.read().decode("utf-8", errors="replace")
-
-
-def _task_specs(stream: IO[bytes]) -> Iterator[TaskSpec]:
-    stream.seek(0)
-    for raw in stream:
-        line = raw.strip()
-        if not line.startswith(b"{"):
-            continue
-        try:
-            parsed = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(parsed, dict) and "task" in parsed:
-            yield TaskSpec(parsed)
-
-
 def command_env(run_id: str, activity: str, scheduled_for: str, workflow_id: str, attempt: int) -> dict[str, str]:
     """What a command learns about its run, from its environment."""
     return {
@@ -132,29 +98,43 @@ def run_attempt(
     argv: list[str], env: Mapping[str, str], timeout: timedelta, cancellation: Cancellation
 ) -> AttemptResult:
     """Run the command once; its exit code decides the outcome, `timeout` kills it."""
-    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
-        try:
-            process = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                env={**os.environ, **env}, start_new_session=True,
-            )
-        except OSError as exc:
-            return AttemptResult("failed", None, f"cannot start {argv[0]!r}: {exc.strerror or exc}", "", "")
-        cancellation._track(process)
-        try:
-            exit_code = process.wait(timeout=timeout.total_seconds())
-            outcome: AttemptOutcome = "success" if exit_code == 0 else "failed"
-            error = None if exit_code == 0 else f"exit code {exit_code}"
-        except subprocess.TimeoutExpired:
-            _signal_group(process, signal.SIGKILL)
-            exit_code = process.wait()
-            outcome, error = "timed_out", f"timed out after {format_duration(timeout)}"
-        finally:
-            cancellation._untrack(process)
-        if cancellation.requested and outcome != "success":
-            outcome, error = "cancelled", "cancelled: the scheduler was asked to stop"
-        return AttemptResult(
-            outcome, exit_code, error, _read_tail(stdout), _read_tail(stderr),
-            list(_task_specs(stdout)) if outcome == "success" else [],
+    stdout_read, stdout_write = os.pipe()
+    stderr_read, stderr_write = os.pipe()
+    try:
+        process = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=stdout_write, stderr=stderr_write,
+            env={**os.environ, **env}, start_new_session=True,
         )
+    except OSError as exc:
+        for fd in (stdout_read, stderr_read):
+            os.close(fd)
+        return AttemptResult("failed", None, f"cannot start {argv[0]!r}: {exc.strerror or exc}", "", "")
+    finally:
+        os.close(stdout_write)
+        os.close(stderr_write)
+    stdout = PipeReader(stdout_read, StreamCapture(find_specs=True))
+    stderr = PipeReader(stderr_read, StreamCapture())
+    cancellation._track(process)
+    try:
+        exit_code = process.wait(timeout=timeout.total_seconds())
+        outcome: AttemptOutcome = "success" if exit_code == 0 else "failed"
+        error = None if exit_code == 0 else f"exit code {exit_code}"
+    except subprocess.TimeoutExpired:
+        _signal_group(process, signal.SIGKILL)
+        exit_code = process.wait()
+        outcome, error = "timed_out", f"timed out after {format_duration(timeout)}"
+    finally:
+        cancellation._untrack(process)
+    # A process the command left behind may still hold its output: keep what came so far.
+    for reader in (stdout, stderr):
+        reader.join(OUTPUT_DRAIN.total_seconds())
+    if cancellation.requested and outcome != "success":
+        outcome, error = "cancelled", "cancelled: the scheduler was asked to stop"
+    specs = stdout.capture
+    if outcome == "success" and specs.specs_dropped:
+        outcome, error = "failed", f"printed more than {MAX_TASK_SPECS} task specs; none was delivered"
+    return AttemptResult(
+        outcome, exit_code, error, stdout.capture.tail(), stderr.capture.tail(),
+        specs.specs if outcome == "success" else [],
+    )
 

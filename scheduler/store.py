@@ -21,13 +21,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, overload
 
+from scheduler.journal import Journal, JournalEntry, JournalError
+
 if TYPE_CHECKING:
     import duckdb
 
     from scheduler.history import Event
 
 RUN_STATUSES = ("success", "failed", "timed_out", "cancelled", "running", "missed")
-FINAL_STATUSES = ("success", "failed", "timed_out", "cancelled")
 TRIGGERS = ("schedule", "manual", "backfill")
 TAIL_BYTES = 8192
 
@@ -75,6 +76,11 @@ CREATE TABLE IF NOT EXISTS task_spawn_log (
     external_ref VARCHAR,
     created_at   TIMESTAMP NOT NULL,
     PRIMARY KEY (run_id, spec_hash)
+);
+-- Journal entries already replayed: what makes a replay record each outcome exactly once.
+CREATE TABLE IF NOT EXISTS journal_applied (
+    entry_id   VARCHAR PRIMARY KEY,
+    applied_at TIMESTAMP NOT NULL
 );
 """
 
@@ -154,6 +160,16 @@ class SpawnRow:
 
 
 @dataclass(frozen=True)
+class ActivitySummary:
+    last_status: str | None  # None: only missed slots so far
+    last_slot: datetime | None
+    last_finished_at: datetime | None
+    clean_streak: int  # successes since the latest run that was not one (missed slots included)
+    missed_recently: int
+    failed_recently: int
+
+
+@dataclass(frozen=True)
 class RunFinish:
     """What ends a run: its final status and the tails of its last attempt."""
 
@@ -194,6 +210,69 @@ class Session:
         rows = self._db.execute(query + " ORDER BY scheduled_for, started_at NULLS FIRST, run_id", params).fetchall()
         return [RunRow.from_tuple(r) for r in rows]
 
+    def runs_page(
+        self, *, activity: str | None = None, status: str | None = None, trigger: str | None = None,
+        since: datetime | None = None, until: datetime | None = None, limit: int | None = 50,
+    ) -> list[RunRow]:
+        """The newest `limit` runs (by slot) matching the filters, oldest first; `since`/`until` bound the slot."""
+        conditions, params = ["1=1"], []
+        for column, value in (("activity", activity), ("status", status), ("trigger", trigger)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
+        if since is not None:
+            conditions.append("scheduled_for >= ?")
+            params.append(to_db(since))
+        if until is not None:
+            conditions.append("scheduled_for <= ?")
+            params.append(to_db(until))
+        query = (f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE {' AND '.join(conditions)}"
+                 " ORDER BY scheduled_for DESC, started_at DESC NULLS LAST, run_id DESC")
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        rows = self._db.execute(query, params).fetchall()
+        return [RunRow.from_tuple(r) for r in reversed(rows)]
+
+    def run_by_id(self, run_id: str) -> RunRow | None:
+        """A run by its run id, or the latest run of a workflow id."""
+        row = self._db.execute(
+            f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE run_id = ? OR workflow_id = ?"
+            " ORDER BY (run_id = ?) DESC, started_at DESC NULLS LAST LIMIT 1",
+            [run_id, run_id, run_id],
+        ).fetchone()
+        return RunRow.from_tuple(row) if row else None
+
+    def activity_summaries(self, since: datetime) -> dict[str, ActivitySummary]:
+        """Per activity: its latest finished run, the clean streak, and what went wrong since `since`."""
+        rows = self._db.execute(
+            """
+            WITH decided AS (  -- missed slots break a streak, but are not runs
+                SELECT activity, status, scheduled_for, finished_at,
+                       row_number() OVER (PARTITION BY activity ORDER BY scheduled_for DESC, finished_at DESC NULLS LAST) AS age
+                FROM activity_runs WHERE status != 'running'
+            ),
+            streaks AS (
+                SELECT activity, coalesce(min(age) FILTER (WHERE status != 'success') - 1, count(*)) AS streak,
+                       count(*) FILTER (WHERE status = 'missed' AND scheduled_for >= ?) AS missed,
+                       count(*) FILTER (WHERE status IN ('failed', 'timed_out', 'cancelled') AND scheduled_for >= ?) AS failed
+                FROM decided GROUP BY activity
+            ),
+            latest AS (
+                SELECT activity, status, scheduled_for, finished_at,
+                       row_number() OVER (PARTITION BY activity ORDER BY scheduled_for DESC, finished_at DESC NULLS LAST) AS age
+                FROM activity_runs WHERE status NOT IN ('running', 'missed')
+            )
+            SELECT s.activity, l.status, l.scheduled_for, l.finished_at, s.streak, s.missed, s.failed
+            FROM streaks s LEFT JOIN latest l ON l.activity = s.activity AND l.age = 1
+            """,
+            [to_db(since), to_db(since)],
+        ).fetchall()
+        return {
+            activity: ActivitySummary(status, from_db(slot) if slot else None, from_db(finished) if finished else None,
+                                      streak, missed, failed)
+            for activity, status, slot, finished, streak, missed, failed in rows
+        }
+
     def latest_claims(self) -> dict[str, datetime]:
         """The latest claimed slot of each activity: where the next look at its schedule starts."""
         rows = self._db.execute("SELECT activity, max(scheduled_for) FROM slot_claims GROUP BY activity").fetchall()
@@ -220,6 +299,15 @@ class Session:
             [workflow_id],
         ).fetchone()
         return RunRow.from_tuple(row) if row else None
+
+    def previous_status(self, activity: str, run_id: str) -> str | None:
+        """The final status of the activity's latest finished run other than `run_id`."""
+        row = self._db.execute(
+            "SELECT status FROM activity_runs WHERE activity = ? AND run_id != ? AND status IN ?"
+            " ORDER BY finished_at DESC LIMIT 1",
+            [activity, run_id, list(FINAL_STATUSES)],
+        ).fetchone()
+        return row[0] if row else None
 
     def spawn_log(self) -> list[SpawnRow]:
         rows = self._db.execute(
@@ -331,25 +419,44 @@ class Session:
     def record_progress(self, run: RunRow, attempts: int, events: Sequence[Event]) -> bool:
         """Append a running run's events; False if it is no longer running (reconciled meanwhile)."""
         with self._transaction() as db:
-            if not self._is_running(db, run.run_id):
-                return False
-            db.execute("UPDATE activity_runs SET attempts = ? WHERE run_id = ?", [attempts, run.run_id])
-            self._insert_events(db, run, events)
-        return True
+            return self._record_progress(db, run, attempts, events)
 
     def finish_run(self, run: RunRow, finish: RunFinish, events: Sequence[Event], spawned: Sequence[SpawnRow] = ()) -> bool:
         """Close a running run with its final events and spawned tasks; False if already closed."""
         with self._transaction() as db:
-            if not self._is_running(db, run.run_id):
-                return False
-            db.execute(
-                "UPDATE activity_runs SET status = ?, finished_at = ?, error = ?,"
-                " stdout_tail = coalesce(?, stdout_tail), stderr_tail = coalesce(?, stderr_tail) WHERE run_id = ?",
-                [finish.status, to_db(finish.finished_at), finish.error, finish.stdout_tail, finish.stderr_tail, run.run_id],
-            )
-            self._insert_events(db, run, events)
-            self._insert_spawned(db, spawned)
+            return self._finish_run(db, run, finish, events, spawned)
+
+    def _record_progress(self, db: duckdb.DuckDBPyConnection, run: RunRow, attempts: int, events: Sequence[Event]) -> bool:
+        if not self._is_running(db, run.run_id):
+            return False
+        db.execute("UPDATE activity_runs SET attempts = ? WHERE run_id = ?", [attempts, run.run_id])
+        self._insert_events(db, run, events)
         return True
+
+    def _finish_run(
+        self, db: duckdb.DuckDBPyConnection, run: RunRow, finish: RunFinish, events: Sequence[Event], spawned: Sequence[SpawnRow]
+    ) -> bool:
+        if not self._is_running(db, run.run_id):
+            return False
+        db.execute(
+            "UPDATE activity_runs SET status = ?, finished_at = ?, error = ?,"
+            " stdout_tail = coalesce(?, stdout_tail), stderr_tail = coalesce(?, stderr_tail) WHERE run_id = ?",
+            [finish.status, to_db(finish.finished_at), finish.error, finish.stdout_tail, finish.stderr_tail, run.run_id],
+        )
+        self._insert_events(db, run, events)
+        self._insert_spawned(db, spawned)
+        return True
+
+    def apply_journaled(self, entry: JournalEntry, now: datetime) -> bool:
+        """Record a journaled step unless it was already; False when it was (or its run is closed)."""
+        run = _journaled_run(entry)
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM journal_applied WHERE entry_id = ?", [entry.entry_id]).fetchone():
+                return False
+            db.execute("INSERT INTO journal_applied VALUES (?, ?)", [entry.entry_id, to_db(now)])
+            if entry.step == "progress":
+                return self._record_progress(db, run, entry.attempts or 0, entry.run_events())
+            return self._finish_run(db, run, entry.run_finish(), entry.run_events(), entry.spawn_rows())
 
     def log_spawned(self, spawned: Sequence[SpawnRow]) -> None:
         """Record tasks spawned outside a stored run (a Temporal worker's activity)."""
@@ -363,6 +470,12 @@ class Session:
         return [RunRow.from_tuple(r) for r in rows]
 
 
+def _journaled_run(entry: JournalEntry) -> RunRow:
+    """The identifiers of a journaled step's run: all that recording a step needs of its row."""
+    return RunRow(entry.run_id, "", entry.workflow_id, entry.workflow_run_id, datetime.min, None, None,
+                  "running", "schedule", 0, None, None, None, None)
+
+
 @dataclass(frozen=True)
 class Store:
     path: Path
@@ -374,22 +487,53 @@ class Store:
     _process_lock: ClassVar[threading.Lock] = threading.Lock()
     _schema_ready: ClassVar[set[Path]] = set()
 
+    @property
+    def journal(self) -> Journal:
+        return Journal.beside(self.path)
+
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A read-write session; creates the store on first use."""
-        with Store._process_lock:
+        """A read-write session; creates the store on first use and replays the journal first."""
+        deadline = time.monotonic() + self.lock_timeout.total_seconds()
+        # Sessions of this process waiting together give up together, not one lock_timeout after another.
+        if not Store._process_lock.acquire(timeout=self.lock_timeout.total_seconds()):
+            raise self._busy()
+        try:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create the store's directory {self.path.parent}: {exc.strerror}") from None
-            connection = self._connect(read_only=False)
+            connection = self._connect(read_only=False, deadline=deadline)
             try:
                 if self.path not in Store._schema_ready:
                     connection.execute(SCHEMA)
                     Store._schema_ready.add(self.path)
-                yield Session(connection)
+                session = Session(connection)
+                self._replay_journal(session)
+                yield session
             finally:
                 connection.close()
+        finally:
+            Store._process_lock.release()
+
+    def _replay_journal(self, session: Session) -> None:
+        import duckdb
+
+        journal = self.journal
+        if not journal.pending():
+            return
+        try:
+            with journal.locked():
+                if not journal.pending():  # another process replayed it while this one waited
+                    return
+                for entry in journal.entries():
+                    try:
+                        session.apply_journaled(entry, datetime.now(UTC))
+                    except duckdb.Error:
+                        journal.reject(entry)
+                journal.clear()
+        except (JournalError, OSError) as exc:
+            raise StoreError(f"cannot replay journal {journal.path}: {exc}") from None
 
     @contextmanager
     def reader(self) -> Iterator[Session | None]:
@@ -408,10 +552,13 @@ class Store:
             finally:
                 connection.close()
 
-    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+    def _busy(self) -> StoreBusy:
+        return StoreBusy(f"store {self.path} stayed locked by another process for {self.lock_timeout}; nothing was changed")
+
+    def _connect(self, read_only: bool, deadline: float | None = None) -> duckdb.DuckDBPyConnection:
         import duckdb
 
-        deadline = time.monotonic() + self.lock_timeout.total_seconds()
+        deadline = deadline if deadline is not None else time.monotonic() + self.lock_timeout.total_seconds()
         delay = 0.01
         while True:
             try:
@@ -421,9 +568,7 @@ class Store:
                 if not is_lock:
                     raise StoreError(f"cannot open store {self.path}: {str(exc).splitlines()[0]}") from None
                 if time.monotonic() >= deadline:
-                    raise StoreBusy(
-                        f"store {self.path} stayed locked by another process for {self.lock_timeout}; nothing was changed"
-                    ) from None
+                    raise self._busy() from None
             # Jitter keeps two waiting schedulers from retrying in lockstep.
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.2)

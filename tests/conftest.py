@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.auditor.helpers import REFERENCE_WORKPLAN
+
+# No wall-clock limits on generated examples: on a loaded machine one example can stall for
+# longer than hypothesis's 200 ms default, which says nothing about the code under test.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)

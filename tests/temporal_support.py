@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
-from tests.scheduler.conftest import Workspace, scheduler_argv
+from tests.scheduler.support import Workspace, scheduler_argv
 
 
 def temporal_cli() -> str:

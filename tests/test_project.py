@@ -34,3 +34,14 @@ def test_rules_doc_is_generated_from_the_rule_modules() -> None:
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
         "docs/rules.md is stale: run `auditor rules --markdown > docs/rules.md`"
     )
+
+
+def test_rules_doc_is_markdown_not_rest() -> None:
+    """Outside its indented examples, docs/rules.md has no reST roles, ``literals`` or ``::``, and
+    every rule's summary is whole (not cut at the docstring's first line break)."""
+    text = rules_markdown()
+    prose = [line for line in text.split("\n") if not line.startswith("    ")]
+    assert not [line for line in prose if re.search(r":\w+:`|(?<!`)``(?!`)|::$", line)]
+    summaries = re.findall(r"^## WP\d+\n\n\*\*(.+)\*\*\n\nDefault severity", text, re.M)
+    assert len(summaries) == text.count("\n## WP")
+    assert all(summary.endswith(".") for summary in summaries)

@@ -1,8 +1,9 @@
-"""Plan the closing of ``ready`` tasks as line edits, and follow what their closing releases.
+"""Plan the closing of ``ready`` tasks, follow what their closing releases, and carry it out.
 
-Nothing here writes: :func:`plan_closing` returns a :class:`ClosingPlan` (edits per file, the
-tasks it closes and why, the tasks that still wait), and :mod:`auditor.commands.close` shows
-it as a diff or applies it.
+:func:`plan_closing` decides (which tasks close, why, what each closing rests on, which tasks
+still wait); :func:`apply_closing` turns that into line edits, file by file, and hands each
+edited file to a ``write`` function: :mod:`auditor.commands.close` shows the edits as a diff
+or writes them.
 
 Closing a task, in its own file:
 
@@ -16,16 +17,19 @@ Closing a task, in its own file:
 A closed task's ``unblocks`` are then re-judged, in any workplan of the run: a released task in
 ``wait`` closes too when its own evidence is ready, or, with no evidence block, when nothing
 else it ``depends_on`` is still open; otherwise the plan says what it still waits for.
+A released task is written only after the closings it rests on were: one refused file
+releases nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from auditor.act.edits import EditConflict, LineEdit, SourceText, apply_edits
+from auditor.act.files import NotWritten
 from auditor.config import CLOSED_TASK_STATUSES
 from auditor.evidence.model import CheckResult, RunsResult, Verdict
 from auditor.model import Task, TaskSummary, WorkplanSummary
@@ -39,13 +43,16 @@ NOTE_PREFIX = "Closed on evidence — "
 class Closure:
     task_id: str
     reason: str
+    path: str = ""
+    """The display path of the task's workplan."""
+    rests_on: tuple[str, ...] = ()
+    """The closings this one follows from (its releaser, its closing dependencies)."""
 
 
 @dataclass
 class FilePlan:
     """The edits for one file, planned on exactly ``original``."""
 
-    path: Path
     display: str
     original: bytes
     closures: list[Closure] = field(default_factory=list)
@@ -57,25 +64,37 @@ class FilePlan:
 
 @dataclass
 class ClosingPlan:
-    files: list[FilePlan] = field(default_factory=list)
+    closures: list[Closure] = field(default_factory=list)
+    """Every task to close, each after the closings it rests on."""
     waiting: dict[str, str] = field(default_factory=dict)
     """Released tasks that stay open, with what they still wait for."""
+
+
+@dataclass
+class ClosingResult:
+    files: list[FilePlan] = field(default_factory=list)
+    """Every edit written (or shown), in order; a file can be written once per round."""
+    edited: dict[str, bytes] = field(default_factory=dict)
+    """What each edited file holds in the end."""
     refused: dict[str, str] = field(default_factory=dict)
-    """Files that cannot be edited safely, with the reason."""
+    """Files that could not be edited or written, with the reason."""
+    waiting: dict[str, str] = field(default_factory=dict)
+    """Tasks that stay open, with why."""
 
 
-def plan_closing(
-    workplans: list[WorkplanSummary], verdicts: list[Verdict], today: dt.date, files: dict[str, Path]
-) -> ClosingPlan:
-    """Plan every closing the verdicts call for. ``files`` maps a workplan's display path to
-    the file on disk."""
+Write = Callable[[str, bytes, bytes], None]
+"""``write(display, original, edited)``: put one file's edit in place, or raise."""
+
+
+def plan_closing(workplans: list[WorkplanSummary], verdicts: list[Verdict]) -> ClosingPlan:
+    """Decide every closing the verdicts call for."""
     tasks = {task.id: (workplan, task) for workplan in workplans for task in workplan.tasks if task.id}
     verdict_of = {verdict.task_id: verdict for verdict in verdicts}
     plan = ClosingPlan()
     closing: dict[str, Closure] = {}
     queue = [verdict.task_id for verdict in verdicts if verdict.verdict == "ready" and verdict.task_id in tasks]
     for task_id in queue:
-        closing[task_id] = Closure(task_id, closing_reason(verdict_of[task_id]))
+        closing[task_id] = Closure(task_id, closing_reason(verdict_of[task_id]), tasks[task_id][0].path)
     while queue:
         released_by = queue.pop(0)
         for released in verdict_of[released_by].unblocks if released_by in verdict_of else []:
@@ -88,21 +107,59 @@ def plan_closing(
                 continue
             closes, reason = outcome
             if closes:
-                closing[released] = Closure(released, reason)
+                dependencies = [dependency for dependency in tasks[released][1].depends_on or [] if dependency in closing]
+                rests_on = tuple(dict.fromkeys([released_by, *dependencies]))
+                closing[released] = Closure(released, reason, tasks[released][0].path, rests_on)
                 plan.waiting.pop(released, None)
                 queue.append(released)
             else:
                 plan.waiting[released] = reason
-    by_path: dict[str, list[Closure]] = {}
-    for closure in closing.values():
-        by_path.setdefault(tasks[closure.task_id][0].path, []).append(closure)
-    for display, closures in sorted(by_path.items()):
-        path = files[display]
-        try:
-            plan.files.append(_plan_file(path, display, closures, today))
-        except (EditConflict, OSError, UnicodeDecodeError) as exc:
-            plan.refused[display] = str(exc)
+    plan.closures = list(closing.values())
     return plan
+
+
+def apply_closing(plan: ClosingPlan, sources: Mapping[str, bytes], today: dt.date, write: Write) -> ClosingResult:
+    """Edit and write the plan's closings in rounds, starting from ``sources`` (the bytes each
+    workplan was read and judged from).
+
+    A closing that rests on one in another file goes in a later round than it, so it is written
+    only once that file was; closings in one file that rest on each other share one write.
+    A closing whose file is refused stays open, and so does everything resting on it.
+    """
+    result = ClosingResult(waiting=dict(plan.waiting))
+    by_id = {closure.task_id: closure for closure in plan.closures}
+    round_of: dict[str, int] = {}
+    for closure in plan.closures:  # each closure comes after what it rests on
+        round_of[closure.task_id] = max(
+            (round_of[other] + (by_id[other].path != closure.path) for other in closure.rests_on), default=0
+        )
+    current = dict(sources)
+    not_closed: set[str] = set()
+    for number in sorted(set(round_of.values())):
+        batch: dict[str, list[Closure]] = {}
+        for closure in plan.closures:
+            if round_of[closure.task_id] != number:
+                continue
+            lost = [other for other in closure.rests_on if other in not_closed]
+            if lost or closure.path in result.refused:
+                not_closed.add(closure.task_id)
+                result.waiting[closure.task_id] = (
+                    f"{', '.join(lost)} was not closed" if lost else f"{closure.path} was refused"
+                )
+                continue
+            batch.setdefault(closure.path, []).append(closure)
+        for display, closures in sorted(batch.items()):
+            try:
+                file_plan = _plan_file(display, current[display], closures, today)
+                edited = file_plan.edited()
+                write(display, file_plan.original, edited)
+            except (EditConflict, UnicodeDecodeError, NotWritten, OSError) as exc:
+                result.refused[display] = str(exc)
+                not_closed.update(closure.task_id for closure in closures)
+                continue
+            current[display] = result.edited[display] = edited
+            result.files.append(file_plan)
+    return result
 
 
 def _release(
@@ -158,14 +215,15 @@ def _check_summary(check: CheckResult) -> str:
 
 # -- edits ------------------------------------------------------------------------------------
 
-_VALUE = r"^(?P<head>\s*{key}\s*:[ \t]*)(?P<quote>[\"']?)(?P<value>[^\"'#\s]*)(?P=quote)(?P<tail>.*)$"
+# The whole value, then nothing but blanks or a comment: ``status: {value: wait}`` is not
+# ``status: <value>`` and must not become ``status: done wait}``.
+_VALUE = r"^(?P<head>\s*{key}\s*:[ \t]*)(?P<quote>[\"']?)(?P<value>[^\"'#\s{{}}\[\],&*!|>%@`]*)(?P=quote)(?P<tail>[ \t]+#.*|[ \t]*)$"
 
 
-def _plan_file(path: Path, display: str, closures: list[Closure], today: dt.date) -> FilePlan:
-    original = path.read_bytes()
+def _plan_file(display: str, original: bytes, closures: list[Closure], today: dt.date) -> FilePlan:
     workplan = parse_workplan(original, display)
     source = SourceText.from_bytes(original)
-    file_plan = FilePlan(path, display, original, closures)
+    file_plan = FilePlan(display, original, closures)
     closed_ids = {closure.task_id for closure in closures}
     tasks = {task.id: task for task in workplan.tasks if task.id}
     for closure in closures:
@@ -206,6 +264,7 @@ def _set_value(source: SourceText, line: int, key: str, value: str) -> LineEdit:
 
 def _last_text_line(source: SourceText, task: Task) -> int:
     """The section's last line that is not blank: the note goes right after it."""
+    assert task.section is not None, "every parsed task is in a section"
     line = min(task.section.end_line, len(source.lines))
     while line > task.line and not source.text_of(line).strip():
         line -= 1

@@ -1,22 +1,29 @@
 """``auditor close``: close the tasks whose evidence is ready, and what that releases.
 
-Without ``--apply`` it prints the unified diff and changes nothing. With it, each file is
-written atomically, and only if it still holds the bytes the edits were planned on.
+Without ``--apply`` it prints the unified diff and changes nothing. With it, it first takes the
+workspace lock (a second closer waits, then finds nothing left to do), reads each workplan's
+bytes once, judges and edits those bytes, and writes a file atomically only if it still holds
+them (through a symlink to its target, keeping its mode; a read-only file is refused).
 Exit 0 when nothing was ready or everything was applied, 1 when something could not be.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from contextlib import ExitStack
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 
-from auditor.act.closing import plan_closing
-from auditor.act.edits import EditConflict, unified_diff
-from auditor.act.files import StaleFile, write_atomically
+from auditor.act.closing import apply_closing, plan_closing
+from auditor.act.edits import unified_diff
+from auditor.act.files import write_atomically
+from auditor.act.lock import LockTimeout, workspace_lock
 from auditor.commands.check import EvidenceOptions, collect
 from auditor.config import Config
+from auditor.workspace import Target, resolve_targets
 
 
 def run(
@@ -28,30 +35,51 @@ def run(
     console: Console,
     status: Console | None = None,
 ) -> int:
+    resolved = resolve_targets(targets, config)
+    with ExitStack() as stack:
+        if apply:
+            try:
+                stack.enter_context(workspace_lock(_directories(resolved), on_wait=lambda directory: _waiting(status, directory)))
+            except (LockTimeout, OSError) as exc:
+                console.print(f"[bold red]not closed[/]: {escape(str(exc))}", highlight=False)
+                return 1
+        return _close(resolved, config=config, evidence=evidence, apply=apply, console=console, status=status)
+
+
+def _close(
+    resolved: list[Target], *, config: Config, evidence: EvidenceOptions, apply: bool, console: Console, status: Console | None
+) -> int:
     today = evidence.today or dt.date.today()
-    checked = collect(targets, config, evidence, status)
-    files = {item.display: item.path for target in checked.targets for item in target.files}
-    plan = plan_closing(checked.workplans, checked.verdicts, today, files)
-    failed = False
-    for file_plan in plan.files:
-        try:
-            edited = file_plan.edited()
-            if apply:
-                write_atomically(file_plan.path, edited, expected=file_plan.original)
-        except (EditConflict, StaleFile, OSError) as exc:
-            console.print(f"[bold red]not closed[/] {escape(file_plan.display)}: {escape(str(exc))}", highlight=False)
-            failed = True
-            continue
-        if not apply:
-            console.file.write(unified_diff(file_plan.display, file_plan.original, edited))
+    checked = collect(resolved, config, evidence, status, keep_sources=True)
+    paths = {item.display: item.path for target in resolved for item in target.files}
+
+    def write(display: str, original: bytes, edited: bytes) -> None:
+        if apply:
+            write_atomically(paths[display], edited, expected=original)
+
+    result = apply_closing(plan_closing(checked.workplans, checked.verdicts), checked.sources, today, write)
+    if not apply:
+        for display, edited in result.edited.items():
+            console.file.write(unified_diff(display, checked.sources[display], edited))
+    verb = "closed" if apply else "would close"
+    for file_plan in result.files:
         for closure in file_plan.closures:
-            verb = "closed" if apply else "would close"
             console.print(f"{verb} {closure.task_id} in {escape(file_plan.display)}: {escape(closure.reason)}", highlight=False)
-    for display, reason in plan.refused.items():
+    for display, reason in result.refused.items():
         console.print(f"[bold red]not closed[/] {escape(display)}: {escape(reason)}", highlight=False)
-        failed = True
-    for task_id, reason in plan.waiting.items():
+    for task_id, reason in result.waiting.items():
         console.print(f"{task_id} stays open: {escape(reason)}", highlight=False)
-    if not plan.files and not plan.refused:
+    if not result.files and not result.refused:
         console.print("nothing is ready to close", highlight=False)
-    return 1 if failed else 0
+    return 1 if result.refused else 0
+
+
+def _directories(resolved: list[Target]) -> set[Path]:
+    """Where the workplans live: each directory as named, and each symlinked file's real one."""
+    files = [item.path for target in resolved for item in target.files]
+    return {path.parent for path in files} | {Path(os.path.realpath(path)).parent for path in files}
+
+
+def _waiting(status: Console | None, directory: Path) -> None:
+    if status is not None:
+        status.print(f"waiting for another `auditor close --apply` in {escape(str(directory))}", highlight=False)

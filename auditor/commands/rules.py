@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 from rich.console import Console
 
@@ -33,10 +34,28 @@ def rules_markdown() -> str:
     ]
     parts += [f"| [{code}](#{code.lower()}) | {rule.SEVERITY.name} | {rule.SCOPE} | {rule.SUMMARY} |" for code, rule in sorted(RULES.items())]
     for code, rule in sorted(RULES.items()):
-        doc = inspect.cleandoc(rule.__doc__ or "")
-        title, _, body = doc.partition("\n")
-        parts += ["", f"## {code}", "", f"**{_sentence(title.split('—', 1)[-1])}**", "", f"Default severity: {rule.SEVERITY.name}. Scope: {rule.SCOPE}.", "", body.strip()]
+        doc = _markdown(inspect.cleandoc(rule.__doc__ or ""))
+        title, _, body = doc.partition("\n\n")
+        title = " ".join(title.split("\n")).split("—", 1)[-1]
+        parts += ["", f"## {code}", "", f"**{_sentence(title)}**", "", f"Default severity: {rule.SEVERITY.name}. Scope: {rule.SCOPE}.", "", body.strip()]
     return "\n".join(parts) + "\n"
+
+
+_ROLE = re.compile(r":(?:class|mod|func|data|attr|meth):`(~?)([^`]+)`")
+_LITERAL = re.compile(r"(?<!`)``(?!`)(.+?)(?<!`)``(?!`)")
+
+
+def _markdown(doc: str) -> str:
+    """A docstring's reST as Markdown: ``literal`` and :class:`~x.Name` roles become code spans,
+    ``PASS::`` introduces its indented example with a single colon. Example lines stay as written."""
+    lines = []
+    for line in doc.split("\n"):
+        if not line.startswith("    "):
+            line = _ROLE.sub(lambda role: f"`{role[2].rsplit('.', 1)[-1] if role[1] else role[2]}`", line)
+            line = _LITERAL.sub(r"`\1`", line)
+            line = line[:-1] if line.endswith("::") else line
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _sentence(text: str) -> str:

@@ -90,7 +90,7 @@ def _hub_status(client: ServiceClient, settings: StateHubConfig, task: TaskSumma
         return None
     if not isinstance(record, dict) or not isinstance(record.get("status"), str):
         raise client.error(f"task {task.state_hub_task_id}: expected an object with a 'status' string")
-    return record["status"]
+    return str(record["status"])
 
 
 def _push(client: ServiceClient, settings: StateHubConfig, subject: TaskInStateHub, console: Console) -> bool:

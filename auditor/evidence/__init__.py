@@ -67,7 +67,7 @@ def audit(
     blocks = [
         (workplan, task, parsed.spec)
         for workplan, task in _tasks_with_evidence(workplans)
-        if (parsed := parse_block(task.evidence.text, task.evidence.line)).spec is not None
+        if task.evidence is not None and (parsed := parse_block(task.evidence.text, task.evidence.line)).spec is not None
     ]
     if not blocks:
         return Audit(findings=findings.found)
@@ -86,7 +86,7 @@ def audit(
         db.close()
     for problem in problems:
         findings.add(wp044_source_unreadable, SourceProblem(*problem))
-    for (workplan, _, _), verdict in zip(blocks, verdicts):
+    for (workplan, _, _), verdict in zip(blocks, verdicts, strict=True):
         for rule in (wp040_violated, wp041_ready, wp043_unknown):
             findings.add(rule, JudgedTask(workplan, verdict, strict))
     return Audit(verdicts=verdicts, findings=findings.found)

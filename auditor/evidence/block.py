@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from auditor.evidence.checks import CHECKS
 from auditor.evidence.checks.combinators import COMBINATORS
 from auditor.parse import yamlsafe
+from common.validation import describe
 
 UNBLOCKS = "unblocks"
 
@@ -75,7 +76,9 @@ def parse_block(text: str, fence_line: int) -> ParsedBlock:
         return ParsedBlock(None, (BlockError("evidence block must be a mapping of checks", fence_line),))
     # yamlsafe keeps the lines of top-level keys only; the node tree has every line. The text
     # already passed yamlsafe's alias-bomb guard, and composing does not expand aliases.
-    reader = _Reader(yaml.compose(text, Loader=yaml.CSafeLoader), text, first_line)
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    assert root is not None, "the text loaded as a non-empty mapping"
+    reader = _Reader(root, text, first_line)
     checks: list[CheckNode] = []
     unblocks: tuple[str, ...] = ()
     for key, value in loaded.value.items():
@@ -109,7 +112,7 @@ class _Reader:
 
     def node(self, path: tuple[Any, ...]) -> yaml.Node | None:
         """The value node at ``path``, or None when the YAML does not hold all of it."""
-        found, node, complete = self.walk(path)
+        _, node, complete = self.walk(path)
         return node if complete else None
 
     def walk(self, path: tuple[Any, ...]) -> tuple[yaml.Node, yaml.Node, bool]:
@@ -143,7 +146,7 @@ class _Reader:
             return [CheckNode(kind, line, args=module.ARGS.model_validate(self.named(value, path)))]
         except ValidationError as exc:
             for error in exc.errors():
-                self.error(f"{kind}: {_explain(error)}", (*path, *error["loc"]))
+                self.error(f"{kind}: {describe(error, argument=True)}", (*path, *error["loc"]))
             return []
 
     def named(self, arguments: dict[Any, Any], path: tuple[Any, ...]) -> dict[str, Any]:
@@ -151,7 +154,7 @@ class _Reader:
         node = self.node(path)
         if not isinstance(node, yaml.MappingNode) or len(node.value) != len(arguments):
             return arguments
-        return {key.value: value for (key, _), value in zip(node.value, arguments.values())}
+        return {key.value: value for (key, _), value in zip(node.value, arguments.values(), strict=True)}
 
     def combined(self, name: str, value: Any, path: tuple[Any, ...]) -> list[CheckNode]:
         if not isinstance(value, list) or not value:
@@ -172,16 +175,6 @@ class _Reader:
             self.error(f"{UNBLOCKS}: must be a list of task ids", (UNBLOCKS,))
             return ()
         return tuple(items)
-
-
-def _explain(error: dict[str, Any]) -> str:
-    field = ".".join(str(part) for part in error["loc"])
-    if error["type"] == "missing":
-        return f"'{field}' is missing"
-    if error["type"] == "extra_forbidden":
-        return f"unknown argument '{field}'"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"'{field}': {message}" if field else message
 
 
 def json_schema() -> dict[str, Any]:

@@ -63,6 +63,13 @@ class Judge:
         self.today = today
         self.gaps = source_gaps(db, repo)
 
+    def gap(self, source: str) -> Gap | None:
+        """Why ``source`` cannot be relied on, None when it can. A name no source is registered
+        under cannot (``SourceName`` and the type checker keep such names out of check kinds)."""
+        from auditor.evidence.sources import SOURCES
+
+        return self.gaps.get(source) if source in SOURCES else Gap(f"{source}: no such evidence source", False)
+
     def verdict(self, workplan: Workplan, task: Task, spec: EvidenceSpec) -> Verdict:
         results = [self.check(node) for node in spec.checks]
         overall = all_of([result.result for result in results])
@@ -91,12 +98,12 @@ class Judge:
             )
         module = CHECKS[node.kind]
         needed = module.sources(node.args)
-        gaps = [self.gaps[source] for source in needed if source in self.gaps]
+        gaps = [gap for gap in map(self.gap, needed) if gap is not None]
         reasons = [gap.reason for gap in gaps]
         if gaps and not any(gap.partly_read for gap in gaps) and len(gaps) == len(needed):
             # Nothing to judge on: saying what the records lack would be saying what was not read.
             return CheckResult(kind=node.kind, line=node.line, result="unknown", detail=f"unknown: {'; '.join(reasons)}", missing=reasons)
-        result = module.judge(node.args, CheckContext(self.db, self.repo, self.today, node.kind, node.line))
+        result: CheckResult = module.judge(node.args, CheckContext(self.db, self.repo, self.today, node.kind, node.line))
         if gaps:
             result.result = "unknown"
             result.detail = f"unknown: {'; '.join(reasons)} (judged on what could be read: {result.detail})"

@@ -60,7 +60,7 @@ def slot_table(check: dict[str, Any], provenance: bool = False, max_slots: int |
         hidden = sum(len(group) for group in groups[: len(groups) - len(shown)])
         lines.append(f"({hidden} earlier slots not shown; auditor explain shows all)")
     for index, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         if provenance and index:
             (slot,) = shown[index - 1]
             lines += [INDENT + line for line in slot_provenance(slot)]

@@ -95,9 +95,8 @@ def scan_simple(text: str) -> list[Block] | None:
         if first in _LIST_STARTS or (first == " " and line.lstrip(" ")[:1] in _LIST_STARTS):
             item = _LIST_ITEM.match(line)
             if item:
-                gap, content = item.group(1) or "", item.group(2)
-                if "\t" in gap or len(gap) > 4 or _FENCE_OPEN.match(content) or _HEADING.match(content) or content[:1] == "<":
-                    return None  # the item opens with code, a fence, a heading or HTML
+                if not _plain_item(item):
+                    return None  # the item (or one nested on its line) opens with code, a fence, a heading or HTML
                 has_list = in_paragraph = True
                 index += 1
                 continue
@@ -109,9 +108,10 @@ def scan_simple(text: str) -> list[Block] | None:
         if fence and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
             has_indented = has_indented or bool(fence.group(1))
             in_paragraph = False
-            index = _scan_fence(lines, index, fence, found, unterminated_last_line)
-            if index is None:
+            after_fence = _scan_fence(lines, index, fence, found, unterminated_last_line)
+            if after_fence is None:
                 return None
+            index = after_fence
             continue
         if _NEEDS_FULL_PARSER.match(line) and (not in_paragraph or line.lstrip(" ")[:1] == "<"):
             return None
@@ -127,6 +127,16 @@ def scan_simple(text: str) -> list[Block] | None:
     if has_list and has_indented:
         return None  # an indented line (or fence) may belong to a list item, which can end it early
     return found
+
+
+def _plain_item(item: re.Match[str]) -> bool:
+    """A list item whose content, and that of every item nested on the same line, is prose."""
+    while item:
+        gap, content = item.group(1) or "", item.group(2)
+        if "\t" in gap or len(gap) > 4 or _FENCE_OPEN.match(content) or _HEADING.match(content) or content[:1] == "<":
+            return False
+        item = _LIST_ITEM.match(content)
+    return True
 
 
 def _scan_fence(

@@ -4,8 +4,9 @@ How the file is taken apart:
 
 1. bytes → text: a size limit, NUL bytes (binary) and invalid UTF-8 are problems of kind
    ``file``; a UTF-8 BOM is dropped and CRLF is read as LF (line numbers stay the same).
-2. frontmatter: python-frontmatter's YAML boundary finds the ``---`` fences; the YAML between
-   them is loaded with line numbers by :mod:`auditor.parse.yamlsafe`.
+2. frontmatter: python-frontmatter's YAML handler detects the ``---`` fences and splits the
+   frontmatter from the body; its ``load`` is :mod:`auditor.parse.yamlsafe` (line numbers per
+   key, alias-bomb limits) instead of PyYAML's plain safe load.
 3. body: :mod:`auditor.parse.blocks` gives the block structure as markdown-it-py sees it
    (headings, fences, indented code, HTML blocks). H2 sections hold the ```task and
    ```evidence fences.
@@ -21,7 +22,7 @@ import operator
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -41,7 +42,16 @@ from auditor.parse.blocks import Block, blocks
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
-_FRONTMATTER_BOUNDARY = YAMLHandler.FM_BOUNDARY
+class _LinedYAMLHandler(YAMLHandler):
+    """python-frontmatter's YAML handler, loading with the line of every key."""
+
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+
+    def load(self, fm: str, **kwargs: object) -> yamlsafe.LoadedYaml:  # type: ignore[override]  # the lines come too
+        return yamlsafe.load(fm, self.first_line)
+
+
 _DATED_NOTE = re.compile(  # from the newline before the line: a literal start is searched fast
     r"\n[ \t]*(?:[-*+][ \t]+)?(\d{4}-\d{2}-\d{2})(?:[ \t]+([A-Za-z][\w -]{0,40}?))?[ \t]*:[ \t]*([^\n]*)"
 )
@@ -61,15 +71,26 @@ def read_workplan(
     max_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Workplan:
     """Read and parse ``path``; every problem is recorded on the returned workplan."""
+    return read_workplan_source(path, display_path=display_path, max_bytes=max_bytes)[0]
+
+
+def read_workplan_source(
+    path: Path,
+    *,
+    display_path: str | None = None,
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> tuple[Workplan, bytes | None]:
+    """:func:`read_workplan`, and the bytes it parsed (None when unreadable): ``auditor close``
+    judges, edits and checks for changes against this one read."""
     shown = display_path or str(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return _unreadable(shown, f"file is {size} bytes, over the {max_bytes}-byte limit")
+            return _unreadable(shown, f"file is {size} bytes, over the {max_bytes}-byte limit"), None
         data = path.read_bytes()
     except OSError as exc:
-        return _unreadable(shown, f"cannot read file: {exc.strerror or exc}")
-    return parse_workplan(data, shown, max_bytes=max_bytes)
+        return _unreadable(shown, f"cannot read file: {exc.strerror or exc}"), None
+    return parse_workplan(data, shown, max_bytes=max_bytes), data
 
 
 def parse_workplan(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Workplan:
@@ -108,18 +129,19 @@ class _Parser:
 
     def _frontmatter(self) -> int:
         """Load the frontmatter; return the 0-based index of the first body line."""
-        opening = _FRONTMATTER_BOUNDARY.match(self.text)
+        opening = YAMLHandler.FM_BOUNDARY.match(self.text)  # what the handler's detect() matches
         if not opening:
             self.problem("frontmatter", "no YAML frontmatter: the file must start with a '---' line", 1)
             return 0
-        closing = _FRONTMATTER_BOUNDARY.search(self.text, opening.end())
-        if not closing:
+        first_line = self.text.count("\n", 0, opening.end()) + 1
+        handler = _LinedYAMLHandler(first_line)
+        try:
+            yaml_text, _ = handler.split(self.text)
+        except ValueError:  # one boundary only
             self.problem("frontmatter", "frontmatter is not closed by a '---' line", 1)
             return 0
-        first_line = self.text.count("\n", 0, opening.end()) + 1
-        yaml_text = self.text[opening.end() : closing.start()]
-        loaded = yamlsafe.load(yaml_text, first_line)
-        closing_index = self.text.count("\n", 0, closing.start())
+        loaded = handler.load(yaml_text)
+        closing_index = self.text.count("\n", 0, opening.end() + len(yaml_text))
         self.workplan.has_frontmatter = True
         if loaded.error:
             self.problem("frontmatter", loaded.error, loaded.error_line)
@@ -174,13 +196,13 @@ class _Parser:
                 pending_evidence.append((len(sections) - 1, EvidenceBlock(text=block.content, line=first)))
 
         for section_index, evidence in pending_evidence:
-            task = section_tasks.get(section_index)
-            if task is None:
+            owner = section_tasks.get(section_index)
+            if owner is None:
                 self.problem("evidence", "evidence block is not in a task's section", evidence.line)
-            elif task.evidence is not None:
-                self.problem("evidence", "a task section holds a second evidence block", evidence.line, task.id)
+            elif owner.evidence is not None:
+                self.problem("evidence", "a task section holds a second evidence block", evidence.line, owner.id)
             else:
-                task.evidence = evidence
+                owner.evidence = evidence
         self._resolve_block_directives(found, offset, sections)
         self._prose(body_start, code_lines, sections)
 
@@ -285,6 +307,7 @@ class _Parser:
 
     def _wait_reason(self, task: Task, line_starts: list[int], code_lines: set[int]) -> None:
         section = task.section
+        assert section is not None, "every parsed task is in a section"
         start = line_starts[section.line - 1]
         end = line_starts[section.end_line] if section.end_line < len(line_starts) else len(self.text)
         for position in self._wait_reason_candidates(start, end):

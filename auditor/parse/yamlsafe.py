@@ -53,7 +53,7 @@ def load(text: str, first_line: int) -> LoadedYaml:
         index = text.find(character)
         line = first_line + text.count("\n", 0, index) if index >= 0 else first_line
         return LoadedYaml(error="invalid YAML: " + str(exc).splitlines()[0], error_line=line)
-    except Exception as exc:  # noqa: BLE001 - bad input must become a problem, never escape
+    except Exception as exc:
         # PyYAML's constructors raise plain ValueError, KeyError, IndexError or AttributeError
         # for values such as `!!int ""`, `!!bool nope` or `!!timestamp nope`.
         line, message = _unconstructable(loader, node, line_at) or (first_line, f"invalid YAML value: {exc}")
@@ -161,7 +161,7 @@ def _unconstructable(loader: yaml.CSafeLoader, root: yaml.Node | None, line_at: 
         loader.constructed_objects, loader.recursive_objects = {}, {}
         try:
             loader.construct_object(part, deep=True)
-        except Exception as exc:  # noqa: BLE001 - this is the value that failed
+        except Exception as exc:
             if isinstance(part, yaml.ScalarNode):
                 shown = part.value if len(part.value) <= 40 else part.value[:37] + "..."
                 message = f"invalid YAML value: '{shown}' is not a valid {part.tag.rsplit(':', 1)[-1]}"
@@ -218,7 +218,7 @@ def _expansion_problem(root: yaml.Node) -> str | None:
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
-        return node.value
+        return list(node.value)
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     return []

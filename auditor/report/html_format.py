@@ -78,11 +78,11 @@ def _summary(report: CheckReport) -> str:
     if run is None:
         rows.append(("ran", "not recorded"))
     else:
-        threshold = Severity[run.fail_on] if run.fail_on in Severity.__members__ else None
+        threshold = report.fail_on
         failing = threshold is not None and any(finding.severity >= threshold for finding in report.findings)
         outcome = "fails (exit 1)" if failing else "passes (exit 0)"
         rows += [
-            ("fail-on", f"{run.fail_on}: {outcome}"),
+            ("fail-on", f"{threshold.name if threshold is not None else 'never'}: {outcome}"),
             ("ran at", run.generated_at.astimezone(dt.UTC).isoformat(timespec="seconds")),
             ("judged for", run.today.isoformat()),
             ("targets", ", ".join(run.targets) or "(the configured repos)"),

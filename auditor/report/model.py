@@ -24,11 +24,10 @@ class Counts(BaseModel):
 
 
 class RunInfo(BaseModel):
-    """When and on what a check ran, and its ``--fail-on``: what the HTML summary shows."""
+    """When and on what a check ran: what the HTML summary shows."""
 
     targets: list[str]
     today: dt.date
-    fail_on: str
     generated_at: dt.datetime
 
 
@@ -43,12 +42,17 @@ class CheckReport(BaseModel):
     summary: Counts
     run: RunInfo | None = Field(default=None, exclude=True)
     """Not part of the JSON schema (``auditor.check/v1`` is unchanged)."""
+    fail_on: Severity | None = Field(default=Severity.error, exclude=True)
+    """The lowest severity that fails the run (``--fail-on``; None for ``never``); formats
+    that mark findings as failures read it."""
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, by_alias=True)
 
 
-def build_report(workplans: list[WorkplanSummary], findings: list[Finding], verdicts: list[Verdict]) -> CheckReport:
+def build_report(
+    workplans: list[WorkplanSummary], findings: list[Finding], verdicts: list[Verdict], fail_on: Severity | None = Severity.error
+) -> CheckReport:
     ordered = sorted(findings, key=Finding.sort_key)
     severities = {severity.name: 0 for severity in sorted(Severity, reverse=True)}
     for finding in ordered:
@@ -66,4 +70,5 @@ def build_report(workplans: list[WorkplanSummary], findings: list[Finding], verd
             findings=severities,
             verdicts=verdict_counts,
         ),
+        fail_on=fail_on,
     )

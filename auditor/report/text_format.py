@@ -25,7 +25,7 @@ def write(report: CheckReport, console: Console) -> None:
             console.print("  " + finding_line(finding), highlight=False, soft_wrap=True)
     if report.verdicts:
         _write_verdicts(report, console)
-    console.print(_summary_line(report), highlight=False, soft_wrap=True)
+    console.print(summary_line(report), highlight=False, soft_wrap=True)
 
 
 def finding_line(finding: Finding) -> str:
@@ -45,7 +45,7 @@ def _write_verdicts(report: CheckReport, console: Console) -> None:
             console.print("    " + escape(line), highlight=False, soft_wrap=True)
 
 
-def _summary_line(report: CheckReport) -> str:
+def summary_line(report: CheckReport) -> str:
     counts = report.summary
     found = ", ".join(f"{number} {name}{'s' if number != 1 and name != 'info' else ''}" for name, number in counts.findings.items())
     line = f"{counts.workplans} workplans, {counts.tasks} tasks: {found}"

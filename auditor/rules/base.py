@@ -4,9 +4,12 @@ A rule is a module in :mod:`auditor.rules` with four constants and one generator
 
     CODE = "WP021"                 # stable; never reused for another meaning
     SEVERITY = Severity.warning    # default; auditor.toml can override it
-    SCOPE = "workplan"             # "workplan": one file at a time (runs in worker processes)
-                                   # "workspace": sees every workplan loaded in the run
-    SUMMARY = "one line for docs/rules.md and --list-rules"
+    SCOPE = "workplan"             # what check() is given, one of:
+                                   #   "workplan": one parsed file (runs in worker processes)
+                                   #   "workspace": every workplan summary of the run (Workspace)
+                                   #   "evidence": one judged task or one source problem
+                                   #   "state_hub": one task beside its State Hub status
+    SUMMARY = "one line for docs/rules.md and `auditor rules`"
 
     def check(subject, ctx) -> Iterator[Hit]: ...
 
@@ -15,14 +18,12 @@ A workplan rule whose result depends on more than the file's bytes and the confi
 cache, and then sees only the file's path, id, directives, path references and repo
 (an :class:`auditor.cache.CheckoutView`).
 
-``subject`` is a :class:`~auditor.model.Workplan` for workplan rules and a :class:`Workspace`
-(of :class:`~auditor.model.WorkplanSummary`) for workspace rules. The module docstring holds PASS/FAIL examples: they are the rule's docs.
+The module docstring holds PASS/FAIL examples: they are the rule's docs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Protocol
 
 from auditor.config import Config
 from auditor.model import Severity, Workplan, WorkplanSummary
@@ -50,13 +51,3 @@ class Workspace:
 @dataclass(frozen=True)
 class Context:
     config: Config
-
-
-class Rule(Protocol):
-    CODE: str
-    SEVERITY: Severity
-    SCOPE: str
-    SUMMARY: str
-    __doc__: str | None
-
-    def check(self, subject, ctx: Context) -> Iterator[Hit]: ...

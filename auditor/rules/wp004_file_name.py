@@ -13,7 +13,7 @@ FAIL::
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Iterator
+from collections.abc import Iterator
 
 from auditor.model import Severity, Workplan
 from auditor.rules.base import Context, Hit
@@ -29,6 +29,6 @@ def check(workplan: Workplan, ctx: Context) -> Iterator[Hit]:
     if not workplan_id:
         return
     name = PurePath(workplan.path).name
-    if name == workplan_id + ".md" or name.startswith(workplan_id + "-") or name.startswith(workplan_id + "."):
+    if name == workplan_id + ".md" or name.startswith((workplan_id + "-", workplan_id + ".")):
         return
     yield Hit(workplan, f"file name '{name}' does not start with the id '{workplan_id}'", workplan.line_of("id"))

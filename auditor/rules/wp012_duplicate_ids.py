@@ -15,7 +15,7 @@ FAIL::
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from auditor.model import Severity
 from auditor.rules.base import Context, Hit, Workspace
@@ -29,7 +29,7 @@ SUMMARY = "duplicate workplan or task id in the workspace"
 def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
     first_seen: dict[str, str] = {}
     for workplan in workspace.workplans:
-        places = [(workplan.id, workplan.id_line, None)]
+        places: list[tuple[str | None, int, str | None]] = [(workplan.id, workplan.id_line, None)]
         places += [(task.id, task.id_line, task.id) for task in workplan.tasks]
         for item_id, line, task_id in places:
             if not item_id:

@@ -15,7 +15,8 @@ FAIL::
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from auditor.model import Severity
 from auditor.rules.base import Context, Hit, Workspace
@@ -29,12 +30,14 @@ SUMMARY = "State Hub id not a UUID, or used twice"
 def check(workspace: Workspace, ctx: Context) -> Iterator[Hit]:
     first_seen: dict[str, str] = {}
     for workplan in workspace.workplans:
-        places = []
+        places: list[tuple[str, Any, int, str | None]] = []
         if workplan.state_hub_workstream_line is not None:
             places.append(("state_hub_workstream_id", workplan.state_hub_workstream_id, workplan.state_hub_workstream_line, None))
-        for task in workplan.tasks:
-            if task.state_hub_task_line is not None:
-                places.append(("state_hub_task_id", task.state_hub_task_id, task.state_hub_task_line, task.id))
+        places += [
+            ("state_hub_task_id", task.state_hub_task_id, task.state_hub_task_line, task.id)
+            for task in workplan.tasks
+            if task.state_hub_task_line is not None
+        ]
         for key, value, line, task_id in places:
             canonical = _uuid(value)
             if canonical is None:

@@ -17,7 +17,7 @@ FAIL::
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from auditor.config import CLOSED_TASK_STATUSES
 from auditor.model import Severity, Workplan

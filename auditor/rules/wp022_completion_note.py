@@ -18,7 +18,7 @@ FAIL::
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from auditor.model import Severity, Workplan
 from auditor.rules.base import Context, Hit

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from auditor.model import Severity, Workplan
 from auditor.rules.base import Context, Hit

@@ -22,7 +22,7 @@ FAIL::
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from auditor.evidence.model import JudgedTask
 from auditor.model import Severity

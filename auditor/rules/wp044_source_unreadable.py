@@ -17,7 +17,7 @@ FAIL::
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from auditor.evidence.model import SourceProblem
 from auditor.model import Severity, Workplan

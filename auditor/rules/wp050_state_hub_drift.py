@@ -21,7 +21,7 @@ FAIL::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from collections.abc import Iterator
 
 from auditor.model import Severity, TaskSummary, WorkplanSummary
 from auditor.rules.base import Context, Hit

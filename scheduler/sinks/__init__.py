@@ -34,6 +34,10 @@ class TaskSink(Protocol):
         """Hand one task spec over; return its reference in the target system, if it has one."""
         ...
 
+    def close(self) -> None:
+        """Let go of what the deliveries of one run shared (a connection)."""
+        ...
+
 
 SINKS: dict[str, Callable[[SinksConfig], TaskSink]] = {
     "null": NullSink.from_config,

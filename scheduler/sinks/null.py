@@ -16,3 +16,6 @@ class NullSink:
 
     def deliver(self, delivery: TaskDelivery) -> str | None:
         return None
+
+    def close(self) -> None:
+        pass

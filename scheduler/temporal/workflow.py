@@ -38,7 +38,7 @@ class CommandWorkflow:
         info = workflow.info()
         slot = info.typed_search_attributes.get(SCHEDULED_START_TIME) or info.start_time
         request = dataclasses.replace(request, scheduled_for=slot.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-        return await workflow.execute_activity(
+        result: dict[str, object] = await workflow.execute_activity(
             request.activity,
             request,
             start_to_close_timeout=timedelta(seconds=request.timeout_seconds),
@@ -50,3 +50,4 @@ class CommandWorkflow:
             ),
             result_type=dict,
         )
+        return result

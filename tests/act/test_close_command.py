@@ -16,7 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.act.files import StaleFile, write_atomically
+from auditor.act.lock import LOCK_NAME
 from auditor.cli import app
+from tests.waiting import has_open, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "workplans" / "activity-core"
@@ -169,7 +171,10 @@ def test_killing_auditor_close_itself_leaves_old_or_new_bytes(workspace: Path) -
         for name, data in before.items():
             (workspace / name).write_bytes(data)
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, 1.5))
+        # Kill it somewhere between taking the workspace lock and a moment after: while it
+        # judges, plans or writes, not while it is still starting up.
+        wait_for(lambda: has_open(child.pid, workspace / LOCK_NAME), "close took the lock", process=child)
+        time.sleep(rng.uniform(0, 0.5))
         child.send_signal(signal.SIGKILL)
         child.wait()
         for name in before:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.act.closing import NOTE_PREFIX, plan_closing
+from auditor.act.closing import NOTE_PREFIX, apply_closing, plan_closing
 from auditor.act.edits import SourceText
+from auditor.act.files import NotWritten
 from auditor.evidence.model import Verdict
 from auditor.parse.workplan import parse_workplan
 from tests.auditor.helpers import CLEAN, variant
@@ -26,8 +27,9 @@ def ready(task_id: str, unblocks: tuple[str, ...] = ()) -> Verdict:
 
 
 def plan_for(path: Path, *verdicts: Verdict):
-    summary = parse_workplan(path.read_bytes(), path.name).summary()
-    return plan_closing([summary], list(verdicts), TODAY, {path.name: path})
+    data = path.read_bytes()
+    summary = parse_workplan(data, path.name).summary()
+    return apply_closing(plan_closing([summary], list(verdicts)), {path.name: data}, TODAY, write=lambda *_: None)
 
 
 def with_blank_lines(data: bytes) -> bytes:
@@ -167,3 +169,50 @@ def test_a_released_task_with_other_open_dependencies_stays_open(tmp_path: Path)
     plan = plan_for(path, ready("DEMO-WP-0001-T01", unblocks=("DEMO-WP-0001-T02",)))
     assert plan.waiting == {"DEMO-WP-0001-T02": "still waits for DEMO-WP-0001-T03"}
     assert [c.task_id for c in plan.files[0].closures] == ["DEMO-WP-0001-T01"]
+
+
+def two_files_with_releases() -> dict[str, bytes]:
+    """DEMO-WP-0001-T01 waits on evidence and releases T02 in its own file and DEMO-WP-0002-T01
+    in another; neither released task has evidence of its own."""
+    first = variant(CLEAN, "T01\nstatus: done\n", "T01\nstatus: wait\n")
+    second = CLEAN.replace("DEMO-WP-0001", "DEMO-WP-0002").replace("0b0e5c1e-2222-4000-8000-00000000000", "0b0e5c1e-3333-4000-8000-00000000000")
+    second = variant(second, "DEMO-WP-0002-T01\nstatus: done\n", "DEMO-WP-0002-T01\nstatus: wait\n")
+    second = variant(second, "priority: high\n", "priority: high\ndepends_on: [DEMO-WP-0001-T01]\n")
+    return {"first.md": first.encode(), "second.md": second.encode()}
+
+
+def close_two_files(refuse: str | None = None) -> tuple[list[str], object]:
+    sources = two_files_with_releases()
+    summaries = [parse_workplan(data, name).summary() for name, data in sources.items()]
+    releases = ready("DEMO-WP-0001-T01", unblocks=("DEMO-WP-0001-T02", "DEMO-WP-0002-T01"))
+    written: list[str] = []
+
+    def write(display: str, original: bytes, edited: bytes) -> None:
+        if display == refuse:
+            raise NotWritten(f"{display} is read-only")
+        written.append(display)
+
+    return written, apply_closing(plan_closing(summaries, [releases]), sources, TODAY, write)
+
+
+def test_a_release_in_another_file_is_written_after_its_releaser_and_one_in_the_same_file_with_it() -> None:
+    written, result = close_two_files()
+    assert written == ["first.md", "second.md"]
+    assert [[closure.task_id for closure in step.closures] for step in result.files] == [
+        ["DEMO-WP-0001-T01", "DEMO-WP-0001-T02"], ["DEMO-WP-0002-T01"],
+    ]
+    assert result.refused == {} and result.waiting == {}
+
+
+def test_a_refused_releaser_releases_nothing() -> None:
+    written, result = close_two_files(refuse="first.md")
+    assert written == []
+    assert result.refused == {"first.md": "first.md is read-only"}
+    assert result.waiting == {"DEMO-WP-0002-T01": "DEMO-WP-0001-T01 was not closed"}
+
+
+def test_a_refused_release_leaves_its_releaser_closed() -> None:
+    written, result = close_two_files(refuse="second.md")
+    assert written == ["first.md"]
+    assert result.refused == {"second.md": "second.md is read-only"}
+    assert "DEMO-WP-0001-T02" in {closure.task_id for step in result.files for closure in step.closures}

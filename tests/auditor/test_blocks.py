@@ -43,7 +43,7 @@ def structure(found: list[Block]) -> list[Block]:
     "text",
     [
         "    indented code\n", "<!-- auditor: disable WP021 -->\n## Task\n", "# title\n\tcode\n", "text\n<div>\n",
-        "- item\n\n    continued in the item\n", "- ```task\nid: x\n```\n", "Task\n----\n",
+        "- item\n\n    continued in the item\n", "- ```task\nid: x\n```\n", "Task\n----\n", "- - \t<\n", "* 1. ```x\n",
     ],
 )
 def test_scan_leaves_other_structure_to_markdown_it(text: str) -> None:

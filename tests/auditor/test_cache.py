@@ -52,7 +52,7 @@ def test_warm_run_reads_from_the_cache_and_reports_the_same(tmp_path: Path, monk
     cold = report_json(root, Config(), None)
     assert "WP031" in cold and "WP012" in cold
     assert report_json(root, Config(), cache_dir) == cold
-    monkeypatch.setattr(workspace, "parse_workplan", lambda *args, **kwargs: pytest.fail("an unchanged file was parsed again"))
+    monkeypatch.setattr(workspace, "read_workplan_source", lambda *args, **kwargs: pytest.fail("an unchanged file was parsed again"))
     assert report_json(root, Config(), cache_dir) == cold
 
 

@@ -55,7 +55,7 @@ def test_reference_has_six_tasks_with_ids_statuses_and_priorities(reference_byte
 def test_reference_task_lines_are_exact(reference_bytes):
     workplan = parse(reference_bytes, NAME)
     assert [task.line for task in workplan.tasks] == FENCE_LINES
-    for task, fence in zip(workplan.tasks, FENCE_LINES):
+    for task, fence in zip(workplan.tasks, FENCE_LINES, strict=True):
         expected = {"id": fence + 1, "status": fence + 2, "priority": fence + 3, "state_hub_task_id": fence + 4}
         assert task.field_lines == expected, task.id
 
@@ -93,7 +93,7 @@ def test_reference_with_crlf_or_bom_reads_the_same(reference_bytes, transform):
 def test_reference_with_blank_lines_reads_the_same(reference_bytes, transform):
     original = parse(reference_bytes, NAME)
     spaced = parse(transform(with_blank_lines(reference_bytes)), NAME)
-    assert [(task.id, task.status, task.priority) for task in spaced.tasks] == list(zip(TASK_IDS, STATUSES, PRIORITIES))
+    assert [(task.id, task.status, task.priority) for task in spaced.tasks] == list(zip(TASK_IDS, STATUSES, PRIORITIES, strict=True))
     assert [task.line for task in spaced.tasks] == [2 * line - 1 for line in FENCE_LINES]
     assert spaced.frontmatter_lines == {key: 2 * line - 1 for key, line in original.frontmatter_lines.items()}
     moved = {(code, severity, 2 * line - 1, column, value) for code, severity, line, column, value in REFERENCE_WARNINGS}

@@ -3,6 +3,7 @@ all become findings with a line inside the file."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from pathlib import Path
@@ -105,7 +106,7 @@ def billion_laughs(indent: str = "") -> str:
     """Nine levels of nine aliases each: about 387 million nodes once expanded."""
     levels = "abcdefghi"
     lines = [f"{indent}lol_a: &a [{', '.join(['lol'] * 9)}]"]
-    lines += [f"{indent}lol_{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]" for prev, cur in zip(levels, levels[1:])]
+    lines += [f"{indent}lol_{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]" for prev, cur in itertools.pairwise(levels)]
     return "\n".join(lines) + "\n"
 
 
@@ -124,9 +125,9 @@ TASK_KEY = "priority: high\n"
 )
 def test_alias_bombs_are_findings_within_a_second(where, payload, code, fragment):
     text = variant(CLEAN, where, where + payload)
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on a loaded machine do not count
     finding = only(lint_text(text), code)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert fragment in finding.message
     assert finding.severity == Severity.error
 
@@ -142,18 +143,18 @@ def test_a_50_mb_file_is_a_finding_within_a_second_without_being_read(tmp_path, 
         raise AssertionError("an oversized file must not be read")
 
     monkeypatch.setattr(Path, "read_bytes", no_reading)
-    started = time.perf_counter()
+    started = time.process_time()
     findings = lint_workplan(read_workplan(path), CONFIG)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert [(f.code, f.line) for f in findings] == [("WP000", 1)]
     assert f"file is {path.stat().st_size} bytes, over the" in findings[0].message
 
 
 def test_50_mb_of_bytes_is_a_finding_within_a_second():
     data = b"---\ntitle: " + b"x" * (50 * 1024 * 1024)
-    started = time.perf_counter()
+    started = time.process_time()
     findings = lint_text(data)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert [(f.code, f.line) for f in findings] == [("WP000", 1)]
 
 

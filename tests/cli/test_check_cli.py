@@ -97,7 +97,7 @@ def test_json_report_envelope(runner: CliRunner, tmp_path: Path) -> None:
         (["check", "x"], "[repos.demo\npath = 1", "invalid TOML"),
         (["check", "x"], "[rules.WP021]\nseverity = 'loud'\n", "rules.WP021.severity"),
         (["check", "x"], "[repos.demo]\nwhere = 'x'\n", "repos.demo.path: Field required"),
-        (["check", "--format", "xml", "x"], None, "Invalid value"),
+        (["check", "--format", "xml", "x"], None, "--format xml: unknown format 'xml' (known: text, json, github"),
     ],
 )
 def test_usage_and_config_errors_exit_two_without_traceback(
@@ -163,3 +163,11 @@ def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["close"], ["sync-state-hub"], ["rules"]])
+def test_help_shows_flags_without_a_value_type(command: list[str]) -> None:
+    """A flag takes no value: its help line must not announce one (typer 0.29 prints <bool>)."""
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.output

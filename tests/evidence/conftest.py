@@ -31,7 +31,7 @@ class Judging:
         *,
         today: str,
         status: str = "wait",
-        evidence: Path | None | str = "bundle",
+        evidence: Path | str | None = "bundle",
         repo_root: Path | None = None,
         **options: Any,
     ) -> Audit:

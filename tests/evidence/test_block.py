@@ -50,7 +50,7 @@ def test_a_block_becomes_a_tree_of_checks() -> None:
         ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 0\n", [(24, "consecutive_runs: 'count': Input should be greater than or equal to 1")]),
         ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 3\n  schedule: every day\n", [(25, "consecutive_runs: 'schedule': 'every day' is not a valid cron expression")]),
         ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 3\n  timezone: Mars/Olympus\n", [(25, "consecutive_runs: 'timezone': 'Mars/Olympus' is not an IANA time zone")]),
-        ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 3\n  require: [history, rows]\n", [(25, "consecutive_runs: 'require.1': Input should be 'history', 'run_row', 'progress' or 'note'")]),
+        ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 3\n  require: [history, rows]\n", [(25, "consecutive_runs: 'require[1]': Input should be 'history', 'run_row', 'progress' or 'note'")]),
         ("consecutive_runs:\n  activity: x\n  after: 2026-06-07\n  count: 3\n  note: triage-report\n", [(25, "consecutive_runs: 'note': the note template must hold {date}")]),
         ("decision: {id: a, title_contains: b}\n", [(21, "decision: give exactly one of 'id' and 'title_contains'")]),
         ("progress: {key: k}\n", [(21, "progress: give exactly one of 'on' and 'after'")]),

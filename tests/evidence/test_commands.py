@@ -59,7 +59,7 @@ def test_schema_evidence_prints_the_json_schema() -> None:
 def test_schema_of_an_unknown_name_is_a_usage_error() -> None:
     screen, out = console()
     assert schema.run("workplan", screen) == 2
-    assert out.getvalue() == "error: no schema 'workplan'; known: evidence, report\n"
+    assert out.getvalue() == "error: no schema 'workplan'; known: task, evidence, frontmatter, config, report\n"
 
 
 def test_schema_report_describes_the_json_report() -> None:

@@ -108,8 +108,10 @@ def test_history_completed_but_row_failed_also_disagrees(bundle: Bundle, judge) 
     bundle.note("daily-triage-2026-06-08")
     verdict = judge.verdict(BLOCK, today="2026-06-08")
     assert problems(verdict, "2026-06-08") == [
-        f"{workflow_id}: sources disagree: history says completed ({bundle.root / 'temporal'}/"
-        f"{workflow_id.replace(':', '_')}.json event 8), activity_runs says failed ({bundle.root / 'activity_runs.jsonl'}:1)"
+        (
+            f"{workflow_id}: sources disagree: history says completed ({bundle.root / 'temporal'}/"
+            f"{workflow_id.replace(':', '_')}.json event 8), activity_runs says failed ({bundle.root / 'activity_runs.jsonl'}:1)"
+        )
     ]
 
 
@@ -126,8 +128,10 @@ def test_activity_failures_before_success_need_allow_retries(bundle: Bundle, jud
     assert check.slots[0].sources["history"] == "completed (2 activity failures)"
     if not allow_retries:
         assert problems(verdict, "2026-06-08") == [
-            f"{workflow_id}: history has 2 activity failure(s), first at "
-            f"{bundle.root / 'temporal' / workflow_id.replace(':', '_')}.json event 7 (allow_retries is false)"
+            (
+                f"{workflow_id}: history has 2 activity failure(s), first at "
+                f"{bundle.root / 'temporal' / workflow_id.replace(':', '_')}.json event 7 (allow_retries is false)"
+            )
         ]
 
 

@@ -48,7 +48,7 @@ def test_json_lines_load_with_their_line_numbers(bundle: Bundle) -> None:
 )
 def test_a_malformed_line_is_a_problem_at_its_line(bundle: Bundle, line: str, message: str) -> None:
     bundle.append("activity_runs.jsonl", RUN, line, {**RUN, "run_id": "r3"})
-    db, report = load(bundle)
+    _, report = load(bundle)
     assert report.state == "unreadable" and report.records == 2
     (problem,) = report.problems
     assert (problem.path, problem.line) == (str(bundle.root / "activity_runs.jsonl"), 2)
@@ -74,7 +74,7 @@ def test_csv_loads_and_locates_rows_below_the_header(bundle: Bundle) -> None:
     header = ",".join(RUN)
     good = ",".join(RUN.values())
     bundle.write("activity_runs.csv", "\n".join([header, good, good.replace("success", "sucess")]) + "\n")
-    db, report = load(bundle)
+    _, report = load(bundle)
     assert report.records == 1
     assert [(problem.line, problem.message.split(":")[0]) for problem in report.problems] == [(3, "'status' is not one of success, failed, timed_out, cancelled, running, missed")]
 

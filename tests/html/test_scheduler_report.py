@@ -9,7 +9,8 @@ from pathlib import Path
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.html.conftest import non_blank, save_screenshot
-from tests.scheduler.conftest import Workspace, activity, cli, workspace  # noqa: F401  (fixtures)
+from tests.scheduler.conftest import cli, workspace  # noqa: F401  (fixtures)
+from tests.scheduler.support import Workspace, activity
 
 FAILING = """
 import os, sys

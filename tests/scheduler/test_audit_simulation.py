@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app as auditor_app
-from tests.scheduler.conftest import PY, TRIAGE, Cli, Workspace, activity
+from tests.scheduler.support import PY, TRIAGE, Cli, Workspace, activity
 
 
 WORKPLAN = """---

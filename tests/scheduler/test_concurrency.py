@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     PY,
     Workspace,
     activity,
@@ -66,7 +66,7 @@ def test_a_tick_waits_for_a_briefly_locked_store(workspace: Workspace) -> None:
 def test_a_tick_gives_up_cleanly_on_a_store_that_stays_locked(workspace: Workspace) -> None:
     workspace.write(activity("job", command=["true"]))
     workspace.config.write_text(workspace.config.read_text().replace('lock_timeout = "20s"', 'lock_timeout = "300ms"'))
-    holder = _hold_store_lock(workspace.store.path, 5)
+    holder = _hold_store_lock(workspace.store.path, 600)  # held until killed: however late the tick starts
     try:
         result = run_scheduler("tick", "--config", workspace.config, "--now", "2026-06-19T09:00:05Z")
     finally:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scheduler.config import format_duration, load_config, parse_duration
-from tests.scheduler.conftest import Cli, Workspace, activity
+from tests.scheduler.support import Cli, Workspace, activity
 
 
 def test_defaults_fill_every_optional_key(workspace: Workspace) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduler.commands.tick import tick
-from tests.scheduler.conftest import Workspace, activity
+from tests.scheduler.support import Workspace, activity
 
 ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney"]
 # 30 days each side of the year: spring (NY 03-08, Berlin 03-29; Sydney falls back 04-05)

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from scheduler.store import TAIL_BYTES
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     PY,
     Cli,
     Workspace,
@@ -51,15 +51,17 @@ def test_exhausted_retries_fail_the_run(workspace: Workspace, cli: Cli, marker_d
 
 def test_timeout_kills_the_command_and_its_children(workspace: Workspace, cli: Cli, tmp_path: Path) -> None:
     child_pid = tmp_path / "child.pid"
-    script = f"import subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); open({str(child_pid)!r}, 'w').write(str(p.pid)); time.sleep(60)"
-    workspace.write(activity("slow", timeout="500ms", command=[PY, "-c", script]))
+    # The timeout leaves a loaded machine time to start the command and its child (and write
+    # the child's pid); the sleeps are far longer, so ending near the timeout is the kill's doing.
+    script = f"import subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)']); open({str(child_pid)!r}, 'w').write(str(p.pid)); time.sleep(600)"
+    workspace.write(activity("slow", timeout="5s", command=[PY, "-c", script]))
     result = cli("tick", "--config", workspace.config, "--now", NOW)
     assert result.exit_code == 1
 
     [run] = workspace.runs()
     assert run.status == "timed_out"
-    assert run.error == "timed out after 500ms"
-    assert (run.finished_at - run.started_at).total_seconds() < 10
+    assert run.error == "timed out after 5s"
+    assert (run.finished_at - run.started_at).total_seconds() < 60
     assert event_types(workspace.events(run))[-2:] == ["ActivityTaskTimedOut", "WorkflowExecutionTimedOut"]
     pid = int(child_pid.read_text())
     assert not _alive(pid), "the command's child survived the timeout"

@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from tests.scheduler.conftest import PY, TRIAGE, Cli, Workspace, activity, summarize_history
+from tests.scheduler.support import PY, TRIAGE, Cli, Workspace, activity, summarize_history
 
 RUN_KEYS = ["run_id", "activity", "workflow_id", "workflow_run_id", "scheduled_for", "started_at", "finished_at", "status", "trigger"]
 SPAWN_KEYS = ["run_id", "definition", "sink", "spec_hash", "external_ref", "created_at"]

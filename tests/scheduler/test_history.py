@@ -10,7 +10,7 @@ import google.protobuf.json_format
 import pytest
 from temporalio.api.history.v1 import History
 
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     FIXTURES,
     Cli,
     Workspace,
@@ -19,7 +19,7 @@ from tests.scheduler.conftest import (
     summarize_history,
 )
 
-REAL = FIXTURES / "temporal-histories"
+REAL = FIXTURES / "temporal"
 
 
 def _show(cli: Cli, workspace: Workspace, workflow_id: str) -> str:

@@ -56,7 +56,9 @@ def test_kustomization_lists_every_manifest_and_pins_the_image() -> None:
 def test_the_expected_resources_are_there() -> None:
     kinds = sorted((d["kind"], d["metadata"]["name"]) for d in _all_resources())
     assert kinds == [("ConfigMap", "scheduler-config"), ("CronJob", "auditor-check"),
-                     ("CronJob", "scheduler-tick"), ("PersistentVolumeClaim", "scheduler-store")]
+                     ("CronJob", "scheduler-tick"), ("Deployment", "scheduler-serve"), ("Deployment", "scheduler-worker"),
+                     ("PersistentVolumeClaim", "scheduler-store"), ("Service", "scheduler-metrics"),
+                     ("ServiceAccount", "scheduler")]
 
 
 @pytest.mark.parametrize("cronjob", _cronjobs(), ids=lambda c: c["metadata"]["name"])

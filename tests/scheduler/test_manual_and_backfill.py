@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     Cli,
     Workspace,
     activity,

@@ -6,12 +6,11 @@ import json
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 from temporalio.client import WorkflowHistory
 
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     Cli,
     Workspace,
     activity,
@@ -20,17 +19,13 @@ from tests.scheduler.conftest import (
     recording_command,
     scheduler_argv,
 )
+from tests.waiting import DEADLINE, wait_for
 
 FIRST_LOOK = "2026-06-19T09:00:05Z"
 
 
-def _wait_for_marker(markers: Path, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if found := markers_of(markers):
-            return found[0]
-        time.sleep(0.05)
-    raise AssertionError("the command never started")
+def _wait_for_marker(markers: Path, tick: subprocess.Popen[bytes]) -> dict:
+    return wait_for(lambda: markers_of(markers), "the command started", process=tick)[0]
 
 
 def test_killed_tick_is_reconciled_by_the_next_one(workspace: Workspace, cli: Cli, marker_dir: Path) -> None:
@@ -38,9 +33,9 @@ def test_killed_tick_is_reconciled_by_the_next_one(workspace: Workspace, cli: Cl
     workspace.write(activity("triage", schedule="*/5 * * * *", catchup_window="10m",
                              command=recording_command(marker_dir, sleep=120)))
     tick = subprocess.Popen(scheduler_argv("tick", "--config", workspace.config, "--now", FIRST_LOOK))
-    command = _wait_for_marker(marker_dir)
+    command = _wait_for_marker(marker_dir, tick)
     tick.send_signal(signal.SIGKILL)
-    tick.wait(timeout=10)
+    tick.wait(timeout=DEADLINE)
     os.killpg(command["pid"], signal.SIGKILL)  # the pod is gone, and its command with it
 
     [run] = workspace.runs()

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
+from scheduler.config import IssueCoreRestConfig
 from scheduler.runner import TaskSpec
-from scheduler.sinks.issue_core_rest import idempotency_key
-from tests.scheduler.conftest import (
+from scheduler.sinks import SinkError, TaskDelivery
+from scheduler.sinks.issue_core_rest import IssueCoreRestSink, idempotency_key
+from tests.scheduler.support import (
     Cli,
     CliResult,
     Workspace,
     activity,
     recording_command,
 )
+from tests.keepalive_server import keepalive_server
 
 TOKEN = "tok-3f9a-very-secret"
 SPECS = [{"task": "triage", "title": "first"}, {"task": "triage", "title": "second"}]
@@ -59,8 +63,11 @@ def test_specs_are_posted_with_token_and_idempotency_key(rest_workspace: Workspa
     assert TOKEN not in _everything_printed_or_stored(rest_workspace, cli, result)
 
 
-def test_a_5xx_is_retried_with_the_same_idempotency_key(rest_workspace: Workspace, cli: Cli, httpserver: HTTPServer) -> None:
-    httpserver.expect_ordered_request("/tasks", method="POST", json=SPECS[0]).respond_with_data("busy", status=500)
+@pytest.mark.parametrize(("status", "headers"), [(500, {}), (503, {"Retry-After": "0"}), (429, {"Retry-After": "0"}), (429, {})])
+def test_a_5xx_or_429_is_retried_with_the_same_idempotency_key(
+    rest_workspace: Workspace, cli: Cli, httpserver: HTTPServer, status: int, headers: dict[str, str]
+) -> None:
+    httpserver.expect_ordered_request("/tasks", method="POST", json=SPECS[0]).respond_with_data("busy", status=status, headers=headers)
     httpserver.expect_ordered_request("/tasks", method="POST", json=SPECS[0]).respond_with_json({"ref": "ISSUE-1"})
     httpserver.expect_ordered_request("/tasks", method="POST", json=SPECS[1]).respond_with_json({"ref": "ISSUE-2"})
     assert cli("tick", "--config", rest_workspace.config, "--now", NOW).exit_code == 0
@@ -130,3 +137,34 @@ def test_rollback_to_the_null_sink_sends_nothing(rest_workspace: Workspace, cli:
     log = rest_workspace.spawn_log()
     assert [(s.sink, s.external_ref) for s in log] == [("null", None), ("null", None)]
     assert sorted(s.spec_hash for s in log) == sorted(TaskSpec(s).spec_hash for s in SPECS)
+
+
+def _sink(url: str, waits: list[float]) -> IssueCoreRestSink:
+    settings = IssueCoreRestConfig(retries=2, retry_backoff="1s", timeout="2s")
+    return IssueCoreRestSink(settings, url, TOKEN, sleep=waits.append)
+
+
+def _delivery(index: int) -> TaskDelivery:
+    return TaskDelivery("run-1", "triage", SPECS[index], TaskSpec(SPECS[index]).spec_hash)
+
+
+def test_retry_after_sets_the_wait_and_persistent_429_gives_up(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/tasks", method="POST").respond_with_data("", status=429, headers={"Retry-After": "4"})
+    waits: list[float] = []
+    sink = _sink(httpserver.url_for("/tasks"), waits)
+    with closing(sink), pytest.raises(SinkError, match=r"^the issue core answered HTTP 429 \(gave up after 3 attempts\)$"):
+        sink.deliver(_delivery(0))
+    assert waits == [4.0, 4.0]
+    assert len(httpserver.log) == 3
+
+
+def test_the_specs_of_a_run_share_one_connection() -> None:
+    waits: list[float] = []
+    with keepalive_server() as server:
+        server.answer = (201, {"ref": "ISSUE-1"})
+        with closing(_sink(f"{server.url}/tasks", waits)) as sink:
+            assert [sink.deliver(_delivery(index)) for index in (0, 1)] == ["ISSUE-1", "ISSUE-1"]
+    assert len(server.seen) == 2 and len(server.ports) == 1
+    assert [json.loads(request.body) for request in server.seen] == SPECS
+    assert all(request.headers["Authorization"] == f"Bearer {TOKEN}" for request in server.seen)
+    assert waits == []

@@ -16,7 +16,7 @@ import pytest
 from temporalio.client import Client, ScheduleDescription, ScheduleOverlapPolicy
 
 from tests.temporal_support import free_port, show_history, temporal_address, temporal_cli, trigger_and_wait, worker  # noqa: F401 - fixtures
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     Cli,
     HistorySummary,
     Workspace,
@@ -27,7 +27,7 @@ from tests.scheduler.conftest import (
 )
 
 
-def _run(coroutine):  # noqa: ANN001, ANN202 - a thin asyncio.run for readability
+def _run(coroutine):
     return asyncio.run(coroutine)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from scheduler.clock import rfc3339_seconds
 from scheduler.slots import slots_between
-from tests.scheduler.conftest import (
+from tests.scheduler.support import (
     Cli,
     Workspace,
     activity,

@@ -8,9 +8,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from auditor.config import StateHubConfig
 from auditor.evidence.sources.base import SourceReport
 from auditor.evidence.sources.http_service import ServiceClient, ServiceError, connect, fetch
-from tests.sources.conftest import FAULTS, RETRIES, TOKEN, TOKEN_ENV, page, requests_to, state_hub
+from tests.keepalive_server import keepalive_server
+from tests.sources.support import FAULTS, RETRIES, TOKEN, TOKEN_ENV, page, requests_to, state_hub
 
 LISTING = "/api/feedback"
 
@@ -20,7 +22,7 @@ def items(server: HTTPServer, **overrides: Any) -> list[Any]:
         return client.items(LISTING)
 
 
-def failure(server: HTTPServer, read=lambda client: client.items(LISTING), **overrides: Any) -> str:  # noqa: ANN001
+def failure(server: HTTPServer, read=lambda client: client.items(LISTING), **overrides: Any) -> str:
     report = SourceReport("ok", "there")
     assert fetch(report, state_hub(server, **overrides), read) is None
     assert report.state == "unreadable" and report.problem_count == 1
@@ -149,3 +151,25 @@ def test_errors_are_service_errors(httpserver: HTTPServer, token: str) -> None:
     httpserver.expect_request(LISTING).respond_with_data("nope", status=403)
     with pytest.raises(ServiceError, match="403"):
         items(httpserver)
+
+
+def test_a_429_is_retried_after_retry_after_then_answers(httpserver: HTTPServer, token: str) -> None:
+    httpserver.expect_oneshot_request(LISTING).respond_with_data("slow down", status=429, headers={"Retry-After": "0"})
+    httpserver.expect_request(LISTING).respond_with_json(page([{"id": "f1"}]))
+    assert items(httpserver) == [{"id": "f1"}]
+    assert len(requests_to(httpserver, LISTING)) == 2
+
+
+def test_a_persistent_429_fails_after_the_bounded_retries(httpserver: HTTPServer, token: str) -> None:
+    httpserver.expect_request(LISTING).respond_with_data("slow down", status=429, headers={"Retry-After": "0"})
+    assert f"HTTP 429 TOO MANY REQUESTS ({RETRIES + 1} attempts)" in failure(httpserver)
+    assert len(requests_to(httpserver, LISTING)) == RETRIES + 1
+
+
+def test_the_pages_of_a_listing_share_one_connection(token: str) -> None:
+    with keepalive_server() as server:
+        server.answer = (200, page([1], "/api/feedback?after=1"))
+        settings = StateHubConfig(url=server.url, token_env=TOKEN_ENV, timeout=2, retries=0)
+        with pytest.raises(ServiceError, match="the pages do not end"), connect(settings) as client:
+            client.items(LISTING)  # the second page repeats its 'next': two requests
+    assert len(server.seen) == 2 and len(server.ports) == 1

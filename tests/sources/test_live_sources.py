@@ -18,7 +18,7 @@ from auditor.evidence import Audit, audit, store
 from auditor.evidence.sources import SOURCES, load, source_for
 from auditor.evidence.sources.base import LoadTarget
 from tests.evidence.builders import REPO, Bundle, make_workplan
-from tests.sources.conftest import FAULTS, issue_core, notes, page, requests_to, state_hub
+from tests.sources.support import FAULTS, issue_core, notes, page, requests_to, state_hub
 
 TODAY = dt.date(2026, 6, 20)
 FEEDBACK = {"id": "f1", "kind": "calibration", "subject": "triage", "recorded_at": "2026-06-11T09:00:00Z"}

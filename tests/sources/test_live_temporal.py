@@ -18,7 +18,8 @@ from auditor.evidence.sources import temporal
 from auditor.evidence.sources.base import LoadTarget, RunQuery
 from auditor.evidence.sources.live_temporal import SOURCE, visibility_query
 from scheduler.temporal.workflow import CommandRunInput
-from tests.scheduler.conftest import Cli, Workspace, activity, cli, workspace  # noqa: F401 - fixtures the worker needs
+from tests.scheduler.conftest import cli, workspace  # noqa: F401 - fixtures the worker needs
+from tests.scheduler.support import Cli, Workspace, activity
 from tests.temporal_support import free_port, show_history, temporal_address, trigger_and_wait, worker  # noqa: F401 - fixtures
 
 TODAY = dt.datetime.now(dt.UTC).date()
@@ -87,7 +88,7 @@ def rows(db: object, table: str) -> list[tuple]:
 
 @pytest.mark.slow
 def test_live_executions_fill_the_rows_their_exports_fill(
-    workspace: Workspace, cli: Cli, temporal_address: str, worker: str, tmp_path: Path  # noqa: F811 - fixtures
+    workspace: Workspace, cli: Cli, temporal_address: str, worker: str, tmp_path: Path
 ) -> None:
     name = f"triage{int(time.time() * 1000)}"
     workspace.write(activity(name))

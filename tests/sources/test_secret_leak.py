@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from auditor.cli import app
-from tests.sources.conftest import TOKEN, TOKEN_ENV, page
+from tests.sources.support import TOKEN, TOKEN_ENV, page
 
 HUB_TASK = "7012e4fd-2530-49b7-9c2f-1d949809a144"
 WORKPLAN = f"""---
@@ -80,7 +80,7 @@ def workspace(tmp_path: Path, httpserver: HTTPServer) -> Path:
     (tmp_path / "core" / "workplans" / "CORE-WP-0001-leak-test.md").write_text(WORKPLAN, encoding="utf-8")
     (tmp_path / "evidence").mkdir()
     (tmp_path / "evidence" / "task_spawn_log.jsonl").write_text(json.dumps(SPAWNED) + "\n", encoding="utf-8")
-    service = f'url = "{httpserver.url_for("")}"\ntoken_env = "{TOKEN_ENV}"\ntimeout = 0.5\nretries = 1\nbackoff = 0\n'
+    service = f'url = "{httpserver.url_for("")}"\ntoken_env = "{TOKEN_ENV}"\ntimeout = 5\nretries = 1\nbackoff = 0\n'
     (tmp_path / "auditor.toml").write_text(
         '[repos.core]\npath = "core"\nevidence = "evidence"\n\n'
         + "".join(f"[sources.{name}]\n{service}\n" for name in ("state_hub", "notes", "issue_core")),

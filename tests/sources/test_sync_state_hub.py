@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from werkzeug import Request, Response
 
 from auditor.cli import app
-from tests.sources.conftest import TOKEN_ENV
+from tests.sources.support import TOKEN_ENV
 
 IDS = {"T01": "7012e4fd-2530-49b7-9c2f-1d949809a144", "T02": "a4c1d2e3-0000-4000-8000-000000000002",
        "T03": "a4c1d2e3-0000-4000-8000-000000000003"}
@@ -68,7 +68,7 @@ def repo(tmp_path: Path, httpserver: HTTPServer) -> Path:
     (tmp_path / "core" / "workplans").mkdir(parents=True)
     (tmp_path / "auditor.toml").write_text(
         f'[repos.core]\npath = "core"\n\n[sources.state_hub]\nurl = "{httpserver.url_for("")}"\n'
-        f'token_env = "{TOKEN_ENV}"\ntimeout = 0.5\nretries = 1\nbackoff = 0\n', encoding="utf-8")
+        f'token_env = "{TOKEN_ENV}"\ntimeout = 5\nretries = 1\nbackoff = 0\n', encoding="utf-8")
     (tmp_path / "core" / "workplans" / "CORE-WP-0001-sync.md").write_text(workplan({**STATUSES, "T04": "todo"}), encoding="utf-8")
     return tmp_path
 

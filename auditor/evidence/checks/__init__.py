@@ -4,7 +4,7 @@ A check kind module has::
 
     KIND = "feedback"                        # the key used in an evidence block
     ARGS = FeedbackArgs                      # pydantic model of its arguments (the JSON Schema)
-    def sources(args) -> tuple[str, ...]     # sources it needs; an unusable one makes it unknown
+    def sources(args) -> tuple[SourceName, ...]   # sources it needs; an unusable one makes it unknown
     def judge(args, ctx) -> CheckResult      # judged from the store, as data
 
 and a docstring with an example. ``all:`` and ``any:`` are not kinds but combinators

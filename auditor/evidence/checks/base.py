@@ -104,7 +104,7 @@ class CheckContext:
     kind: str
     line: int
 
-    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple]:
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
         return self.db.execute(sql, params).fetchall()
 
     def refs(self, source: str, table: str, where: str, params: Sequence[Any], reference: str = "id") -> list[EvidenceRef]:

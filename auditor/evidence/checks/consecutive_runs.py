@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Self
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, TypeAdapter, field_validator, model_validator
@@ -47,10 +47,15 @@ from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.checks.note import DATE_PLACEHOLDER
 from auditor.evidence.model import RunsResult, Slot, Streak
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from auditor.evidence.sources.base import SourceName
+
 KIND = "consecutive_runs"
 
 Requirement = Literal["history", "run_row", "progress", "note"]
-SOURCE_OF: dict[str, str] = {
+SOURCE_OF: dict[Requirement, SourceName] = {
     "history": "temporal",
     "run_row": "activity_runs",
     "progress": "state_hub.progress",
@@ -196,7 +201,7 @@ class ConsecutiveRunsArgs(CheckArgs):
 ARGS = ConsecutiveRunsArgs
 
 
-def sources(args: ConsecutiveRunsArgs) -> tuple[str, ...]:
+def sources(args: ConsecutiveRunsArgs) -> tuple[SourceName, ...]:
     return tuple(SOURCE_OF[requirement] for requirement in args.require)
 
 
@@ -225,7 +230,7 @@ def expected_slots(args: ConsecutiveRunsArgs, today: dt.date) -> list[ExpectedSl
     if not starts:
         return []
     ends = [*starts[1:], next_slot_after(args.schedule, zone, starts[-1]) or dt.datetime.max.replace(tzinfo=dt.UTC)]
-    return [ExpectedSlot(start.astimezone(zone).date(), start, end) for start, end in zip(starts, ends)]
+    return [ExpectedSlot(start.astimezone(zone).date(), start, end) for start, end in zip(starts, ends, strict=True)]
 
 
 def slot_table_params(args: ConsecutiveRunsArgs, repo: str, slots: list[ExpectedSlot]) -> dict[str, Any]:
@@ -378,7 +383,7 @@ def _retries(failures: int) -> str:
     return f" ({failures} activity failure{'s' if failures != 1 else ''})" if failures else ""
 
 
-def _summary(states) -> str:
+def _summary(states: Iterable[str]) -> str:
     distinct = list(dict.fromkeys(states))
     return ", ".join(distinct) if distinct else "no run"
 

@@ -15,10 +15,15 @@ or without ``environment``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from auditor.evidence.checks.base import CheckContext, RecordArgs
 from auditor.evidence.model import CheckResult
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "decision"
 
@@ -33,11 +38,12 @@ class DecisionArgs(RecordArgs):
 ARGS = DecisionArgs
 
 
-def sources(args: DecisionArgs) -> tuple[str, ...]:
+def sources(args: DecisionArgs) -> tuple[SourceName, ...]:
     return ("state_hub.decisions",)
 
 
 def judge(args: DecisionArgs, ctx: CheckContext) -> CheckResult:
+    params: list[str | None]
     if args.id is not None:
         where, params, wanted = "id = ?", [args.id], f"decision {args.id}"
     else:

@@ -13,11 +13,15 @@ Passes when ``state_hub/feedback.jsonl`` holds a record of that kind recorded af
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from auditor.evidence.checks.base import CheckContext, RecordArgs, day_after
 from auditor.evidence.model import CheckResult
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "feedback"
 
@@ -30,7 +34,7 @@ class FeedbackArgs(RecordArgs):
 ARGS = FeedbackArgs
 
 
-def sources(args: FeedbackArgs) -> tuple[str, ...]:
+def sources(args: FeedbackArgs) -> tuple[SourceName, ...]:
     return ("state_hub.feedback",)
 
 

@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
 from auditor.evidence.checks.base import CheckContext, RepoPathArgs
 from auditor.evidence.model import CheckResult, EvidenceRef
 from auditor.evidence.repo_paths import is_glob
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "file_contains"
 
@@ -61,7 +65,7 @@ class FileContainsArgs(RepoPathArgs):
 ARGS = FileContainsArgs
 
 
-def sources(args: FileContainsArgs) -> tuple[str, ...]:
+def sources(args: FileContainsArgs) -> tuple[SourceName, ...]:
     return ("repo_files",)
 
 

@@ -11,8 +11,13 @@ a checkout), otherwise the check is unknown.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from auditor.evidence.checks.base import CheckContext, RepoPathArgs
 from auditor.evidence.model import CheckResult, EvidenceRef
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "file_exists"
 
@@ -24,7 +29,7 @@ class FileExistsArgs(RepoPathArgs):
 ARGS = FileExistsArgs
 
 
-def sources(args: FileExistsArgs) -> tuple[str, ...]:
+def sources(args: FileExistsArgs) -> tuple[SourceName, ...]:
     return ("repo_files",)
 
 

@@ -12,10 +12,15 @@ Headings inside code blocks do not count.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from auditor.evidence.checks.base import CheckContext, RepoPathArgs
 from auditor.evidence.model import CheckResult, EvidenceRef
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "heading"
 
@@ -27,7 +32,7 @@ class HeadingArgs(RepoPathArgs):
 ARGS = HeadingArgs
 
 
-def sources(args: HeadingArgs) -> tuple[str, ...]:
+def sources(args: HeadingArgs) -> tuple[SourceName, ...]:
     return ("repo_files",)
 
 

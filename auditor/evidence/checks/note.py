@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.model import CheckResult
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "note"
 DATE_PLACEHOLDER = "{date}"
@@ -35,7 +39,7 @@ class NoteArgs(CheckArgs):
 ARGS = NoteArgs
 
 
-def sources(args: NoteArgs) -> tuple[str, ...]:
+def sources(args: NoteArgs) -> tuple[SourceName, ...]:
     return ("notes",)
 
 
@@ -46,6 +50,7 @@ def template_pattern(template: str) -> str:
 
 
 def judge(args: NoteArgs, ctx: CheckContext) -> CheckResult:
+    params: list[object]
     if DATE_PLACEHOLDER in args.name:
         where, params = "regexp_matches(name, ?)", [template_pattern(args.name)]
         day = "try_cast(regexp_extract(name, ?, 1) AS DATE)"

@@ -14,10 +14,15 @@ when given (``where: {workflow_id: daily_triage-2026-06-19T04:00:00Z}``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from auditor.evidence.checks.base import CheckContext, RecordArgs
 from auditor.evidence.model import CheckResult
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "progress"
 
@@ -32,7 +37,7 @@ class ProgressArgs(RecordArgs):
 ARGS = ProgressArgs
 
 
-def sources(args: ProgressArgs) -> tuple[str, ...]:
+def sources(args: ProgressArgs) -> tuple[SourceName, ...]:
     return ("state_hub.progress",)
 
 

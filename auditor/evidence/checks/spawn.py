@@ -15,12 +15,15 @@ run creating duplicates turns a passing check into a failing one.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.model import CheckResult, EvidenceRef
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "spawn"
 
@@ -40,7 +43,10 @@ ORDER BY log.path, log.line
 
 class SpawnArgs(CheckArgs):
     definition: str = Field(min_length=1, description="Activity definition name.")
-    sink: Literal["null", "issue_core_rest"] = Field(description="The sink; YAML null means the null sink.")
+    sink: Literal["null", "issue_core_rest"] = Field(
+        description="The sink; YAML null means the null sink.",
+        json_schema_extra={"type": ["string", "null"], "enum": ["null", "issue_core_rest", None]},  # as _yaml_null reads it
+    )
     count: int | None = Field(default=None, ge=1, description="Exactly this many tasks.")
     min: int | None = Field(default=None, ge=1, description="At least this many tasks (default 1).")
     refs_resolve: bool = Field(default=False, description="Every external_ref exists in issue-core.")
@@ -60,7 +66,7 @@ class SpawnArgs(CheckArgs):
 ARGS = SpawnArgs
 
 
-def sources(args: SpawnArgs) -> tuple[str, ...]:
+def sources(args: SpawnArgs) -> tuple[SourceName, ...]:
     return ("task_spawn_log", "issue_core") if args.refs_resolve else ("task_spawn_log",)
 
 

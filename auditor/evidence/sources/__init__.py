@@ -10,7 +10,7 @@ and every malformed line or file (``source_problems``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from auditor.evidence.sources import (
     activity_runs,
@@ -27,7 +27,7 @@ from auditor.evidence.sources import (
     temporal,
     workspace,
 )
-from auditor.evidence.sources.base import LiveSource, LoadTarget, Problem, Source, SourceReport
+from auditor.evidence.sources.base import LiveSource, LoadTarget, Problem, Source, SourceName, SourceReport
 
 if TYPE_CHECKING:
     import duckdb
@@ -65,6 +65,19 @@ LIVE_SOURCES: dict[str, LiveSource] = {
         live_issue_core.SOURCE,
     )
 }
+
+
+
+def _check_registry() -> None:
+    """The registry and the names checks may ask for are one list: fail on import, not on a verdict."""
+    names = set(get_args(SourceName))
+    if set(SOURCES) != names or not set(LIVE_SOURCES) <= names:
+        unregistered = sorted(names - set(SOURCES))
+        undeclared = sorted((set(SOURCES) | set(LIVE_SOURCES)) - names)
+        raise ImportError(f"evidence sources and SourceName differ: not registered {unregistered}, not in SourceName {undeclared}")
+
+
+_check_registry()
 
 
 def source_for(name: str, target: LoadTarget) -> Source:

@@ -22,6 +22,22 @@ if TYPE_CHECKING:
 
 State = Literal["ok", "not_configured", "missing", "unreadable"]
 
+SourceName = Literal[
+    "temporal",
+    "activity_runs",
+    "state_hub.progress",
+    "state_hub.decisions",
+    "state_hub.feedback",
+    "state_hub.messages",
+    "notes",
+    "task_spawn_log",
+    "issue_core",
+    "repo_files",
+]
+"""Every source's name: what a check kind's ``sources()`` returns. The registry in
+:mod:`auditor.evidence.sources` must hold exactly these (checked when it is imported), and the
+type checker holds every ``sources()`` to them, so a misspelt name cannot reach a verdict."""
+
 MAX_STORED_PROBLEMS = 100
 """Problems kept per source (all are counted): a broken file is not a million findings."""
 
@@ -110,7 +126,8 @@ class SourceReport:
 class Source(Protocol):
     """Fills store tables for one repo."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def load(self, db: duckdb.DuckDBPyConnection, target: LoadTarget) -> SourceReport: ...
 

@@ -1,8 +1,9 @@
-"""Talking to a live evidence service over HTTP: the one place that sends requests.
+"""Talking to a live evidence service over HTTP: the one place the live sources send requests.
 
-- Every request has the configured timeout. A timeout, a connection error (a body cut short
-  included) or a 5xx answer is retried, at most ``retries`` times, after ``backoff`` seconds
-  doubled each time; a 4xx answer is final.
+- Requests go through :class:`common.http.HttpClient`: the configured timeout, one connection
+  kept open per service, and a timeout, a connection error (a body cut short included), a 5xx
+  or a 429 answer retried at most ``retries`` times, after ``backoff`` seconds doubled each
+  time (or what ``Retry-After`` asks, capped); any other 4xx answer is final.
 - TLS certificates are always verified; redirects are not followed.
 - The bearer token is read from the environment variable the config names and goes into the
   ``Authorization`` header and nowhere else: every message this module makes is scrubbed of it,
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -28,6 +28,7 @@ import httpx
 
 from auditor.config import HttpServiceConfig
 from auditor.evidence.sources.base import SourceReport, first_line, redact
+from common.http import HttpClient, RetriesExhausted, RetryPolicy
 
 Fetched = TypeVar("Fetched")
 
@@ -42,7 +43,7 @@ class ServiceError(Exception):
 class ServiceClient:
     """Requests to one service, with its timeout, retries, token and paging."""
 
-    def __init__(self, settings: HttpServiceConfig, http: httpx.Client, token: str | None) -> None:
+    def __init__(self, settings: HttpServiceConfig, http: HttpClient, token: str | None) -> None:
         self.settings = settings
         self.http = http
         self.token = token
@@ -97,24 +98,18 @@ class ServiceClient:
         return str(httpx.URL(url, params=params))
 
     def request(self, method: str, url: str, **options: Any) -> httpx.Response:
-        """Send one request, retrying timeouts, connection errors and 5xx answers."""
-        attempts = self.settings.retries + 1
-        for attempt in range(attempts):
-            if attempt:
-                time.sleep(self.settings.backoff * 2 ** (attempt - 1))
-            try:
-                response = self.http.request(method, url, **options)
-            except httpx.TimeoutException:
+        """Send one request, retrying timeouts, connection errors, 5xx and 429 answers."""
+        try:
+            return self.http.request(method, url, **options)
+        except RetriesExhausted as exc:
+            if exc.response is not None:
+                cause = f"HTTP {exc.response.status_code} {exc.response.reason_phrase}".strip()
+            elif isinstance(exc.error, httpx.TimeoutException):
                 cause = f"no answer within {self.settings.timeout:g} s"
-                continue
-            except httpx.TransportError as exc:
-                cause = f"connection failed: {first_line(exc)}"
-                continue
-            if response.status_code < 500:
-                return response
-            cause = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-        tries = f"{attempts} attempts" if attempts > 1 else "1 attempt, no retries configured"
-        raise self.error(f"{method} {url}: {cause} ({tries})")
+            else:
+                cause = f"connection failed: {first_line(exc.error or exc)}"
+            tries = f"{exc.attempts} attempts" if exc.attempts > 1 else "1 attempt, no retries configured"
+            raise self.error(f"{method} {url}: {cause} ({tries})") from None
 
     def _successful(self, response: httpx.Response) -> httpx.Response:
         if response.is_success:
@@ -155,7 +150,8 @@ def connect(settings: HttpServiceConfig) -> Iterator[ServiceClient]:
         if not token:
             raise ServiceError(f"environment variable {settings.token_env} (the token) is not set")
         headers["Authorization"] = f"Bearer {token}"
-    with _redacted_library_logs(token), httpx.Client(headers=headers, timeout=settings.timeout, verify=True, follow_redirects=False) as http:
+    policy = RetryPolicy(settings.retries, settings.backoff)
+    with _redacted_library_logs(token), HttpClient(timeout=settings.timeout, retry=policy, headers=headers) as http:
         yield ServiceClient(settings, http, token)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib.util
 import os
 import re
 from typing import TYPE_CHECKING
@@ -60,6 +61,9 @@ class LiveTemporalSource:
         if api_key == "":
             report.fail(f"environment variable {settings.api_key_env} (the API key) is not set")
             return report
+        if importlib.util.find_spec("temporalio") is None:
+            report.fail("the Temporal SDK is not installed: pip install 'workplan-auditor[temporal]'")
+            return report
         try:
             documents = asyncio.run(_fetch(settings, api_key, queries))
         except TemporalUnavailable as exc:
@@ -102,7 +106,7 @@ async def _fetch(settings: TemporalConfig, api_key: str | None, queries: list[st
         raise TemporalUnavailable(f"Temporal at {settings.address} did not answer within {settings.timeout:g} s") from None
     except (RuntimeError, RPCError) as exc:  # the SDK's connection errors are RuntimeError, with a multi-line cause
         raise TemporalUnavailable(f"Temporal at {settings.address} (namespace {settings.namespace}): {first_line(exc)}") from None
-    return dict(zip(executions, texts))
+    return dict(zip(executions, texts, strict=True))
 
 
 async def _history(client: Client, key: tuple[str, str], timeout: dt.timedelta, limit: asyncio.Semaphore) -> str:

@@ -97,7 +97,7 @@ def load_items(db: duckdb.DuckDBPyConnection, table: Table, repo: str, location:
 def _insert_staged(db: duckdb.DuckDBPyConnection, table: Table, repo: str, location: str, first_line: int, report: SourceReport) -> int:
     """Validate the records of the ``staged`` table (one JSON text each, in order) and insert the sound ones."""
     db.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_checked(table.columns, first_line)}")
-    total, = db.execute("SELECT count(*) FROM checked WHERE problem IS NOT NULL").fetchone()
+    total, = db.execute("SELECT count(*) FROM checked WHERE problem IS NOT NULL").fetchall()[0]
     first = db.execute(f"SELECT line, problem FROM checked WHERE problem IS NOT NULL ORDER BY line LIMIT {MAX_STORED_PROBLEMS}")
     report.add(*(Problem(location, line, message) for line, message in first.fetchall()), total=total)
     names = ", ".join(column.name for column in table.columns)
@@ -106,9 +106,9 @@ def _insert_staged(db: duckdb.DuckDBPyConnection, table: Table, repo: str, locat
         f"INSERT INTO {table.name} (repo, {names}{record}, path, line)"
         f" SELECT ?, {names}{document}, ?, line FROM checked WHERE problem IS NULL",
         [repo, location],
-    ).fetchone()
+    ).fetchall()[0]
     db.execute("DROP TABLE staged; DROP TABLE checked")
-    return loaded
+    return int(loaded)
 
 
 def _checked(columns: tuple[Column, ...], first_line: int) -> str:

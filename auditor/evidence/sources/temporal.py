@@ -202,12 +202,12 @@ def insert_histories(db: duckdb.DuckDBPyConnection, repo: str, histories: Sequen
             last.event_time if history.status != "running" else None, history.status, last.event_id,
             len(failures), failures[0].event_id if failures else None, str(path),
         )
-        for name, value in zip(_EXECUTION_COLUMNS, row):
+        for name, value in zip(_EXECUTION_COLUMNS, row, strict=True):
             executions[name].append(value)
         for event in history.events:
             for name, value in zip(_EVENT_COLUMNS, (
                 history.workflow_id, history.run_id, event.event_id, event.event_time, event.event_type, event.detail, str(path),
-            )):
+            ), strict=True):
                 events[name].append(value)
     insert_columns(db, "history_events", repo, events)
     return insert_columns(db, "executions", repo, executions)

@@ -33,6 +33,7 @@ SourceName = Literal[
     "task_spawn_log",
     "issue_core",
     "repo_files",
+    "workspace",
 ]
 """Every source's name: what a check kind's ``sources()`` returns. The registry in
 :mod:`auditor.evidence.sources` must hold exactly these (checked when it is imported), and the

@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from auditor import version
 from auditor.config import ConfigError, load_config
+from common.redact import RedactingWriter, redact
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -57,7 +58,7 @@ FromSnapshotOption = Annotated[Path | None, typer.Option("--from-snapshot", help
 
 
 def _fail(message: str) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    _stderr().print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -71,10 +72,18 @@ def _exit_with(command: Callable[[], int]) -> NoReturn:
 
 
 def _stdout() -> Console:
-    return Console(soft_wrap=True, emoji=False)
+    return Console(file=RedactingWriter(sys.stdout), soft_wrap=True, emoji=False)
+
+
+def _stderr() -> Console:
+    return Console(file=RedactingWriter(sys.stderr), stderr=True)
 
 
 def _day(today: dt.datetime | None) -> dt.date | None:
+    from auditor.evidence.checks.base import LATEST_DAY
+
+    if today is not None and today.date() > LATEST_DAY:
+        raise ConfigError(f"--today {today.date()}: must be on or before {LATEST_DAY}")
     return today.date() if today else None
 
 
@@ -115,7 +124,7 @@ def check(
             fail_on=fail_on.value,
             console=_stdout(),
             # A bar on stderr would still land in a terminal capture of JSON: JSON gets none.
-            status=None if any(destination.format == "json" for destination in outputs) else Console(stderr=True),
+            status=None if any(destination.format == "json" for destination in outputs) else _stderr(),
             evidence=options,
             cache_dir=None if no_cache else cache_dir or default_cache_dir(),
         )
@@ -143,7 +152,7 @@ def close(
             evidence=EvidenceOptions(evidence_dir=evidence, today=_day(today), from_snapshot=from_snapshot),
             apply=apply,
             console=_stdout(),
-            status=Console(stderr=True),
+            status=_stderr(),
         )
     )
 
@@ -169,6 +178,7 @@ def explain(
     evidence: EvidenceOption = None,
     today: TodayOption = None,
     from_snapshot: FromSnapshotOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="text, or json (schema auditor.explain/v1).")] = "text",
 ) -> None:
     """Print one task's evidence verdict in full, with provenance. Exit 0 verdict shown,
     1 the task has no evidence verdict, 2 no such task."""
@@ -187,6 +197,7 @@ def explain(
             console=_stdout(),
             from_snapshot=from_snapshot,
             config=settings,
+            output_format=output_format,
         )
 
     _exit_with(run)

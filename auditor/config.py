@@ -15,6 +15,9 @@ Example::
     [vocabulary]
     task_statuses = ["review"]         # added to the built-in vocabulary
 
+    [limits]
+    max_history_bytes = 33554432       # bytes per file of each kind; defaults in docs/evidence.md
+
     [sources.state_hub]                # live evidence, for every repo (docs/sources.md)
     url = "https://state-hub.example"
     token_env = "STATE_HUB_TOKEN"      # the variable's name; the token stays in the environment
@@ -28,15 +31,17 @@ Relative paths are relative to the directory holding the config file.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import AfterValidator, BaseModel, StrictBool, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from auditor.model import Severity
+from common import redact
 from auditor.parse.workplan import DEFAULT_MAX_FILE_BYTES
 from common.validation import describe_all
 
@@ -263,8 +268,20 @@ class RepoConfig(_Strict):
         return self.path / self.workplans
 
 
+MIB = 1024 * 1024
+
+
 class Limits(_Strict):
-    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0)
+    """Size limits, in bytes, of each kind of file read. A workplan over its limit is WP000; an
+    evidence file over its limit is not read (WP044), and the checks that need it are unknown.
+    The defaults keep a run's peak memory under 500 MB with every file at its limit."""
+
+    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, gt=0, description="A workplan file.")
+    max_repo_file_bytes: int = Field(default=5 * MIB, gt=0, description="A repo file that a file check names.")
+    max_history_bytes: int = Field(default=16 * MIB, gt=0, description="A Temporal history file of the bundle (temporal/*.json).")
+    max_note_bytes: int = Field(default=1 * MIB, gt=0, description="A working-memory note of the bundle (notes/**/*.md).")
+    max_records_bytes: int = Field(default=64 * MIB, gt=0, description="A record file of the bundle (JSON lines, CSV or Parquet).")
+    max_slots: int = Field(default=20_000, gt=0, description="Expected slots one consecutive_runs window may hold; a larger window is a WP042 error.")
 
 
 class Config(_Strict):
@@ -291,6 +308,20 @@ class Config(_Strict):
             repos[name] = repo
         return {**raw, "repos": repos}
 
+    def secret_values(self) -> list[str]:
+        """The values of every variable a source names for a secret (its ``*_env`` keys), where
+        set, and the password inside a connection string."""
+        names = {
+            getattr(service, key)
+            for sources in (self.sources, *(repo.sources for repo in self.repos.values()))
+            for service in (getattr(sources, name) for name in SourcesConfig.model_fields)
+            if service is not None
+            for key in type(service).model_fields
+            if key.endswith("_env") and getattr(service, key)
+        }
+        values = [os.environ[name] for name in sorted(names) if os.environ.get(name)]
+        return [*values, *filter(None, map(_password_in, values))]
+
     def rule(self, code: str) -> RuleConfig:
         return self.rules.get(code) or RuleConfig()
 
@@ -300,6 +331,19 @@ class Config(_Strict):
         return SourcesConfig(**{
             name: getattr(own, name) or getattr(self.sources, name) for name in SourcesConfig.model_fields
         })
+
+
+def _password_in(value: str) -> str | None:
+    """The password of a libpq connection string, URL (``postgresql://u:PASSWORD@h``) or
+    key=value (``password=PASSWORD``) form; None when it holds none."""
+    if "://" in value:
+        try:
+            password = urlsplit(value).password
+        except ValueError:
+            return None
+        return unquote(password) if password else None
+    found = re.search(r"(?:^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", value)
+    return found.group(1).strip("'") if found else None
 
 
 def _merged(base: Any, override: Any) -> Any:
@@ -327,9 +371,25 @@ def load_config(path: Path | None) -> Config:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{path}: {'; '.join(describe_all(exc))}") from None
+    _check_rule_codes(config, path)
     base = path.resolve().parent
     for repo in config.repos.values():
         repo.path = (base / repo.path).resolve()
         if repo.evidence is not None:
             repo.evidence = (base / repo.evidence).resolve()
+    redact.register(*config.secret_values())
     return config
+
+
+def _check_rule_codes(config: Config, path: Path) -> None:
+    """A ``[rules.CODE]`` table must name a rule: a misspelt code would silently do nothing."""
+    import difflib
+
+    from auditor.rules import RULES  # the rules import this module
+
+    for code in config.rules:
+        if code not in RULES:
+            close = difflib.get_close_matches(code.upper(), RULES, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else "`auditor rules` lists the codes"
+            raise ConfigError(f"{path}: [rules.{code}]: no rule {code}; {hint}")
+

@@ -90,8 +90,17 @@ def _files_in(directory: Path, repo_name: str | None, repo_root: Path | None) ->
     return [
         WorkplanFile(directory / entry.name, os.path.join(shown, entry.name), repo_name, repo_root)
         for entry in sorted(os.scandir(directory), key=lambda entry: entry.name)
-        if entry.name.endswith(".md") and not entry.name.startswith(".") and entry.name.lower() != "readme.md" and entry.is_file()
+        if entry.name.endswith(".md") and not entry.name.startswith(".") and entry.name.lower() != "readme.md" and _may_be_file(entry)
     ]
+
+
+def _may_be_file(entry: os.DirEntry[str]) -> bool:
+    """Whether a directory entry is a file to read. One that cannot even be looked at (a
+    symlink loop, no permission) is kept: reading it reports why, as WP000."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True
 
 
 def _checkout_root(workplan_dir: Path) -> Path | None:

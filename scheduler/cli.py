@@ -153,11 +153,18 @@ def history(workflow_id: Annotated[str, typer.Argument(help="Workflow id of a ru
 
 
 @app.command()
-def export(directory: Annotated[Path, typer.Argument(help="Directory to write the evidence bundle to.")], config: ConfigOption = DEFAULT_CONFIG_PATH) -> None:
-    """Write activity_runs.jsonl, task_spawn_log.jsonl and temporal/*.json for the auditor."""
+def export(
+    directory: Annotated[Path, typer.Argument(help="Directory to write the evidence bundle to.")],
+    config: ConfigOption = DEFAULT_CONFIG_PATH,
+    start: Annotated[str | None, typer.Option("--from", help="Window start (ISO 8601; UTC if no offset). Default: the first recorded slot.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Window end, included. Default: now.")] = None,
+    temporal_address: Annotated[str | None, typer.Option(help="Temporal frontend host:port: activities with a Schedule there get its slots.")] = None,
+    namespace: NamespaceOption = "default",
+) -> None:
+    """Write activity_runs.jsonl, task_spawn_log.jsonl, schedule_slots.jsonl and temporal/*.json for the auditor."""
     from scheduler.commands.export import export as command
 
-    _exit_with(lambda: command(config, directory))
+    _exit_with(lambda: command(config, directory, start, end, temporal_address, namespace))
 
 
 @app.command()

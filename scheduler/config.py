@@ -26,6 +26,8 @@ from pydantic import (
 
 from common.validation import describe_all
 
+from contract.vocabulary import default_workflow_type
+
 DEFAULT_CONFIG_PATH = Path("scheduler.toml")
 
 _DURATION_PART = re.compile(r"(\d+)(ms|s|m|h|d)")
@@ -162,11 +164,6 @@ class AlertConfig(_Strict):
     url: HttpUrl
     token_env: str | None = None
     events: list[AlertEvent] = Field(default_factory=lambda: ["failed", "missed", "recovered"], min_length=1)
-
-
-def default_workflow_type(name: str) -> str:
-    """daily_triage -> DailyTriageWorkflow."""
-    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part) + "Workflow"
 
 
 class ActivityConfig(_Strict):

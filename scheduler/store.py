@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from scheduler.history import Event
 
 RUN_STATUSES = ("success", "failed", "timed_out", "cancelled", "running", "missed")
+FINAL_STATUSES = ("success", "failed", "timed_out", "cancelled")
+"""The statuses a run ends in."""
 TRIGGERS = ("schedule", "manual", "backfill")
 TAIL_BYTES = 8192
 

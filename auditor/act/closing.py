@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+import unicodedata
 from dataclasses import dataclass, field
 
 from auditor.act.edits import EditConflict, LineEdit, SourceText, apply_edits
@@ -196,21 +197,52 @@ def _missing(check: CheckResult) -> list[str]:
 
 
 def closing_reason(verdict: Verdict) -> str:
-    """One line: the run dates and references that proved the verdict."""
+    """One line of plain text: what proved the verdict, from the verdict data ``auditor explain``
+    shows (the slots of the streak that passed, the records that proved the other checks)."""
     parts = [_check_summary(check) for check in verdict.checks if check.result == "pass"]
-    return "; ".join(part for part in parts if part) or "every evidence check passed"
+    return _capped("; ".join(part for part in parts if part) or "every evidence check passed", MAX_NOTE)
+
+
+MAX_NOTE = 600
+"""Characters of evidence one closing note holds."""
+MAX_VALUE = 80
+"""Characters of one value taken from evidence."""
+LISTED_RECORDS = 3
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@/+-]*")
+_NOT_PLAIN = re.compile(r"[`<>\\|*\[\]]+")
 
 
 def _check_summary(check: CheckResult) -> str:
     if isinstance(check, RunsResult):
-        clean = [slot.date for slot in check.slots if slot.state == "clean"][-check.streak.needed :]
-        return f"{len(clean)} clean scheduled runs ({', '.join(clean)})"
+        days = check.streak.satisfied_by
+        return f"{len(days)} consecutive clean scheduled runs ({', '.join(plain(day) for day in days)})"
     nested = getattr(check, "checks", None)
     if nested:
         return "; ".join(summary for inner in nested if inner.result == "pass" and (summary := _check_summary(inner)))
-    distinct = list(dict.fromkeys(ref.reference for ref in check.evidence))
-    references = ", ".join(distinct[:3])
-    return f"{check.kind} {references}".strip()
+    distinct = list(dict.fromkeys((ref.reference, ref.date) for ref in check.evidence))
+    listed = [f"{identifier(reference)} ({plain(date)})" if date else identifier(reference) for reference, date in distinct[:LISTED_RECORDS]]
+    more = f" and {len(distinct) - LISTED_RECORDS} more" if len(distinct) > LISTED_RECORDS else ""
+    return f"{check.kind} {', '.join(listed)}{more}".strip()
+
+
+def plain(text: str, limit: int = MAX_VALUE) -> str:
+    """``text`` as one line of plain text for a workplan: no control or format characters (line
+    breaks included), no Markdown or HTML markup characters, nothing that starts a heading,
+    whitespace collapsed, at most ``limit`` characters."""
+    visible = "".join(" " if unicodedata.category(char)[0] in "CZ" else char for char in text)
+    visible = _NOT_PLAIN.sub(" ", visible)
+    return _capped(" ".join(visible.split()).lstrip("#").strip(), limit)
+
+
+def identifier(text: str) -> str:
+    """An id from evidence: as it is when it has an id's shape, else quoted plain text."""
+    if len(text) <= MAX_VALUE and _ID.fullmatch(text):
+        return text
+    return '"' + plain(text).replace('"', "'") + '"'
+
+
+def _capped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # -- edits ------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ its pydantic model (:mod:`auditor.evidence.checks`), which also gives :func:`jso
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -29,6 +31,9 @@ from auditor.parse import yamlsafe
 from common.validation import describe
 
 UNBLOCKS = "unblocks"
+MAX_COMBINATOR_DEPTH = 16
+"""``all:``/``any:`` nested deeper than this is refused (WP042): no block needs it, and the
+verdict of a deeper tree could not be rendered or serialized."""
 
 
 @dataclass(frozen=True)
@@ -130,10 +135,14 @@ class _Reader:
                 return found, node, False
         return found, node, True
 
-    def check(self, kind: str, value: Any, path: tuple[Any, ...]) -> list[CheckNode]:
+    def check(self, kind: str, value: Any, path: tuple[Any, ...], depth: int = 0) -> list[CheckNode]:
+        """The check ``kind: value`` found at ``path``, under ``depth`` combinators."""
         line = self.line(path)
         if kind in COMBINATORS:
-            return [CheckNode(kind, line, children=tuple(self.combined(kind, value, path)))]
+            if depth >= MAX_COMBINATOR_DEPTH:
+                self.error(f"{kind}: combinators nested more than {MAX_COMBINATOR_DEPTH} deep", path)
+                return []
+            return [CheckNode(kind, line, children=tuple(self.combined(kind, value, path, depth + 1)))]
         module = CHECKS.get(kind)
         if module is None:
             known = ", ".join([*CHECKS, *COMBINATORS, UNBLOCKS])
@@ -156,7 +165,7 @@ class _Reader:
             return arguments
         return {key.value: value for (key, _), value in zip(node.value, arguments.values(), strict=True)}
 
-    def combined(self, name: str, value: Any, path: tuple[Any, ...]) -> list[CheckNode]:
+    def combined(self, name: str, value: Any, path: tuple[Any, ...], depth: int) -> list[CheckNode]:
         if not isinstance(value, list) or not value:
             self.error(f"{name}: must be a non-empty list of checks", path)
             return []
@@ -166,7 +175,7 @@ class _Reader:
                 self.error(f"{name}: item {index + 1} must be a mapping with exactly one check", (*path, index))
                 continue
             (kind, args), = item.items()
-            children += self.check(str(kind), args, (*path, index, kind))
+            children += self.check(str(kind), args, (*path, index, kind), depth)
         return children
 
     def unblocks(self, value: Any) -> tuple[str, ...]:
@@ -175,6 +184,29 @@ class _Reader:
             self.error(f"{UNBLOCKS}: must be a list of task ids", (UNBLOCKS,))
             return ()
         return tuple(items)
+
+
+def window_errors(spec: EvidenceSpec, today: dt.date, max_slots: int) -> tuple[BlockError, ...]:
+    """The ``consecutive_runs`` checks of ``spec`` whose window, judged on ``today``, holds more
+    slots than ``max_slots``: counted from the cron fields, before any slot is computed."""
+    from auditor.evidence.checks.consecutive_runs import ConsecutiveRunsArgs, slot_count
+
+    errors = []
+    for node in _nodes(spec.checks):
+        if isinstance(node.args, ConsecutiveRunsArgs):
+            count = slot_count(node.args, today)
+            if count > max_slots:
+                errors.append(BlockError(
+                    f"{node.kind}: the window after {node.args.after} to {today} holds {count} slots of '{node.args.schedule}',"
+                    f" more than [limits] max_slots = {max_slots}; move 'after' later", node.line,
+                ))
+    return tuple(errors)
+
+
+def _nodes(nodes: tuple[CheckNode, ...]) -> Iterator[CheckNode]:
+    for node in nodes:
+        yield node
+        yield from _nodes(node.children)
 
 
 def json_schema() -> dict[str, Any]:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,6 +17,7 @@ from auditor.model import Workplan
 Result = Literal["pass", "fail", "unknown"]
 VerdictName = Literal["ready", "not_ready", "unknown", "holds", "violated"]
 SlotState = Literal["clean", "unclean", "missed"]
+Engine = Literal["local", "temporal"]
 
 
 class EvidenceRef(BaseModel):
@@ -28,6 +30,8 @@ class EvidenceRef(BaseModel):
     path: str | None = None
     line: int | None = None
     event_id: int | None = None
+    date: str | None = None
+    """When the record was made: its timestamp (UTC) or its day, where the record has one."""
 
 
 class CheckResult(BaseModel):
@@ -83,12 +87,22 @@ class Streak(BaseModel):
     longest: int
     current: int
     """Clean slots in a row ending at the last slot."""
+    satisfied_by: list[str] = Field(default_factory=list)
+    """The days of the ``needed`` consecutive clean slots that pass the check (the latest such
+    streak); empty when it fails."""
 
 
 class RunsResult(CheckResult):
     """A ``consecutive_runs`` check and its slot table."""
 
     slots: list[Slot]
+    slot_engine: Engine = "local"
+    """Where the slots come from: ``temporal`` or ``local``, the engine whose fire times a source
+    (``schedule_slots.jsonl``, live Temporal) provided; ``local`` also when none was provided and
+    the local rules computed them."""
+    slot_window: list[str] | None = None
+    """[from, until]: the part of the window the engine's list covers; the local rules give the
+    slots outside it. None when no list was provided."""
     streak: Streak
 
 
@@ -118,6 +132,14 @@ class JudgedTask:
 
 
 @dataclass(frozen=True)
+class AuditedWorkplan:
+    """The subject of WP042: a workplan whose evidence blocks are judged on ``today``."""
+
+    workplan: Workplan
+    today: dt.date
+
+
+@dataclass(frozen=True)
 class SourceProblem:
     """A malformed line, record or file in an evidence source: the subject of WP044."""
 
@@ -126,3 +148,5 @@ class SourceProblem:
     path: str
     line: int
     message: str
+    kind: str = "malformed"
+    """``malformed`` (WP044), ``duplicate`` (WP045) or ``future`` (WP046)."""

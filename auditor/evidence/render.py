@@ -48,14 +48,17 @@ def slot_table(check: dict[str, Any], provenance: bool = False, max_slots: int |
     slots = check["slots"]
     streak = check["streak"]
     tail = f"streak: longest {streak['longest']}, current {streak['current']}, needed {streak['needed']}"
+    engine = f"slots: {check.get('slot_engine', 'local')}"
+    if check.get("slot_window"):
+        engine += " from {} to {} (local rules outside)".format(*check["slot_window"])
     if not slots:
-        return ["no expected slot yet", tail]
+        return [engine, "no expected slot yet", tail]
     groups = [[slot] for slot in slots] if max_slots is None else _fold_missed(slots)
     shown = groups if max_slots is None or len(groups) <= max_slots else groups[-max_slots:]
     header = ["date", "state", *slots[0]["sources"]]
     rows = [header] + [_row(group) for group in shown]
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
-    lines = []
+    lines = [engine]
     if len(shown) < len(groups):
         hidden = sum(len(group) for group in groups[: len(groups) - len(shown)])
         lines.append(f"({hidden} earlier slots not shown; auditor explain shows all)")

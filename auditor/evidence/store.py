@@ -13,6 +13,7 @@ filled from a file has ``path`` and ``line`` columns: where the record came from
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from auditor.config import ConfigError
 if TYPE_CHECKING:
     import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped whenever a table or column changes meaning; a snapshot of another version is refused."""
 
 
@@ -36,10 +37,6 @@ class Column:
     type: str
     """DuckDB type: VARCHAR, TIMESTAMPTZ, DATE, BIGINT, INTEGER, BOOLEAN, JSON."""
     doc: str
-    required: bool = False
-    """For record columns read from bundle files: a record without it is malformed."""
-    values: tuple[str, ...] = ()
-    """For record columns: the only values allowed (empty: any)."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,8 @@ class Table:
     doc: str
     columns: tuple[Column, ...]
     from_records: bool = False
-    """Filled from JSON lines / CSV / Parquet records, validated column by column."""
+    """Filled from JSON lines / CSV / Parquet records, each checked against its model in
+    :mod:`contract.records` (which says which fields are required and what values they take)."""
     per_repo: bool = True
     keeps_record: bool = False
     """The whole record as read is kept too (``record``), for ``where:`` on any of its fields."""
@@ -70,20 +68,16 @@ _PATH = Column("path", "VARCHAR", "the bundle file, or the service endpoint, the
 _RECORD = Column("record", "JSON", "the whole record as read, every field (a JSON object)")
 _LINE = Column("line", "BIGINT", "its 1-based line (CSV: file line; Parquet: row number; service: position in the listing)")
 
-RUN_STATUSES = ("success", "failed", "timed_out", "cancelled", "running", "missed")
-RUN_TRIGGERS = ("schedule", "manual", "backfill")
+def _text(name: str, doc: str) -> Column:
+    return Column(name, "VARCHAR", doc)
 
 
-def _text(name: str, doc: str, required: bool = False, values: tuple[str, ...] = ()) -> Column:
-    return Column(name, "VARCHAR", doc, required, values)
-
-
-def _time(name: str, doc: str, required: bool = False) -> Column:
-    return Column(name, "TIMESTAMPTZ", doc, required)
+def _time(name: str, doc: str) -> Column:
+    return Column(name, "TIMESTAMPTZ", doc)
 
 
 TABLES: tuple[Table, ...] = (
-    Table("meta", "key/value facts about the database: `schema_version`, `created_at`", (
+    Table("meta", "key/value facts about the database: `schema_version`, `created_at`, `evidence_until` (the audit's present: later records were left out)", (
         _text("key", "fact name"),
         _text("value", "fact value"),
     ), per_repo=False),
@@ -95,11 +89,12 @@ TABLES: tuple[Table, ...] = (
         Column("problems", "BIGINT", "problems found (the first 100 are in source_problems)"),
         _text("detail", "why the state is not `ok`"),
     )),
-    Table("source_problems", "a malformed line, record or file (reported as WP044)", (
+    Table("source_problems", "a malformed line, record or file (WP044), a collapsed duplicate record (WP045), a record from the future (WP046)", (
         _text("source", "source name"),
         _text("path", "file"),
         Column("line", "BIGINT", "1-based line"),
         _text("message", "what is wrong"),
+        _text("kind", "`malformed` (makes the source unreadable), `duplicate` or `future` (left out)"),
     )),
     Table("executions", "one Temporal workflow execution per history file", (
         _text("workflow_id", "started event's `workflowId`, else the file name stem"),
@@ -125,43 +120,43 @@ TABLES: tuple[Table, ...] = (
         _text("path", "as in executions"),
     )),
     Table("activity_runs", "`activity_runs.jsonl` / `.csv` / `.parquet`", (
-        _text("run_id", "run id", required=True),
-        _text("activity", "activity name", required=True),
-        _text("workflow_id", "Temporal workflow id", required=True),
+        _text("run_id", "run id"),
+        _text("activity", "activity name"),
+        _text("workflow_id", "Temporal workflow id"),
         _text("workflow_run_id", "Temporal run id"),
         _time("scheduled_for", "the slot the run was for"),
-        _time("started_at", "start", required=True),
+        _time("started_at", "start"),
         _time("finished_at", "end"),
-        _text("status", "outcome", required=True, values=RUN_STATUSES),
-        _text("trigger", "what started it", required=True, values=RUN_TRIGGERS),
+        _text("status", "outcome"),
+        _text("trigger", "what started it"),
     ), from_records=True),
     Table("progress", "`state_hub/progress.jsonl`", (
-        _text("id", "record id", required=True),
+        _text("id", "record id"),
         _text("workstream_id", "State Hub workstream"),
         _text("task_id", "State Hub task"),
-        _text("key", "progress key, e.g. `daily_triage`", required=True),
-        Column("for_date", "DATE", "the day the record is for", required=True),
-        _text("status", "e.g. `done`; `failed` never counts", required=True),
-        _time("recorded_at", "when it was recorded", required=True),
+        _text("key", "progress key, e.g. `daily_triage`"),
+        Column("for_date", "DATE", "the day the record is for"),
+        _text("status", "e.g. `done`; `failed` never counts"),
+        _time("recorded_at", "when it was recorded"),
         _text("workflow_id", "the run that recorded it"),
     ), from_records=True, keeps_record=True),
     Table("decisions", "`state_hub/decisions.jsonl`", (
-        _text("id", "decision id", required=True),
-        _text("title", "title", required=True),
-        _text("status", "e.g. `accepted`", required=True),
-        _time("recorded_at", "when it was recorded", required=True),
+        _text("id", "decision id"),
+        _text("title", "title"),
+        _text("status", "e.g. `accepted`"),
+        _time("recorded_at", "when it was recorded"),
     ), from_records=True, keeps_record=True),
     Table("feedback", "`state_hub/feedback.jsonl`", (
-        _text("id", "feedback id", required=True),
-        _text("kind", "e.g. `calibration`", required=True),
+        _text("id", "feedback id"),
+        _text("kind", "e.g. `calibration`"),
         _text("subject", "what it is about"),
-        _time("recorded_at", "when it was recorded", required=True),
+        _time("recorded_at", "when it was recorded"),
     ), from_records=True, keeps_record=True),
     Table("messages", "`state_hub/messages.jsonl`", (
-        _text("id", "message id", required=True),
+        _text("id", "message id"),
         _text("subject", "subject"),
         _text("body", "the message text"),
-        _time("recorded_at", "when it was recorded", required=True),
+        _time("recorded_at", "when it was recorded"),
     ), from_records=True, keeps_record=True),
     Table("notes", "`notes/**/*.md` working-memory notes", (
         _text("name", "file name stem"),
@@ -170,16 +165,16 @@ TABLES: tuple[Table, ...] = (
         _text("path", "the note file, or the notes service endpoint"),
     )),
     Table("task_spawn_log", "`task_spawn_log.jsonl`", (
-        _text("run_id", "the run that spawned the task", required=True),
-        _text("definition", "activity definition", required=True),
-        _text("sink", "`null` or `issue_core_rest`", required=True),
-        _text("spec_hash", "hash of the task spec", required=True),
+        _text("run_id", "the run that spawned the task"),
+        _text("definition", "activity definition"),
+        _text("sink", "`null` or `issue_core_rest`"),
+        _text("spec_hash", "hash of the task spec"),
         _text("external_ref", "reference returned by the sink"),
-        _time("created_at", "when it was spawned", required=True),
+        _time("created_at", "when it was spawned"),
     ), from_records=True),
     Table("issue_tasks", "`issue_core/tasks.jsonl`", (
-        _text("ref", "issue-core task reference", required=True),
-        _text("status", "task status", required=True),
+        _text("ref", "issue-core task reference"),
+        _text("status", "task status"),
         _text("title", "title"),
     ), from_records=True),
     Table("workspace_tasks", "every workplan and task of the workspace read in this run, as its repo's checks see it", (
@@ -189,6 +184,13 @@ TABLES: tuple[Table, ...] = (
         _text("path", "the workplan file"),
         Column("line", "BIGINT", "the line of its `id`"),
     )),
+    Table("schedule_slots", "`schedule_slots.jsonl`, or `ListScheduleMatchingTimes` of a live Temporal source: the fire times of an activity's schedule", (
+        _text("activity", "activity name"),
+        _text("engine", "`local` or `temporal`: the engine that runs the activity and computed the slots"),
+        _time("slot", "a fire time"),
+        _time("window_start", "the list is complete after this instant..."),
+        _time("window_end", "...up to this one"),
+    ), from_records=True),
     Table("repo_files", "the repo files that file checks name, read from the repo checkout", (
         _text("path", "repo-relative path"),
         Column("present", "BOOLEAN", "whether the file exists"),
@@ -199,14 +201,11 @@ TABLES: tuple[Table, ...] = (
 TABLE = {table.name: table for table in TABLES}
 
 
-def create(path: Path | None) -> duckdb.DuckDBPyConnection:
-    """A new, empty store: in memory, or in ``path`` (replacing a previous snapshot there)."""
+def create() -> duckdb.DuckDBPyConnection:
+    """A new, empty store, in memory (:func:`save_snapshot` keeps it in a file)."""
     import duckdb
 
-    if path is not None:
-        for stale in (path, path.with_name(path.name + ".wal")):
-            stale.unlink(missing_ok=True)
-    db = duckdb.connect(str(path) if path else ":memory:")
+    db = duckdb.connect(":memory:")
     _configure(db)
     for table in TABLES:
         db.execute(table.ddl())
@@ -215,6 +214,79 @@ def create(path: Path | None) -> duckdb.DuckDBPyConnection:
         [("schema_version", str(SCHEMA_VERSION)), ("created_at", dt.datetime.now(dt.UTC).isoformat())],
     )
     return db
+
+
+def check_snapshot_path(path: Path) -> None:
+    """:class:`SnapshotError` when no snapshot can be written at ``path``: said before any work is done."""
+    if path.is_dir():
+        raise SnapshotError(f"{path}: is a directory; name a file for the snapshot")
+    if not path.parent.is_dir():
+        raise SnapshotError(f"{path}: directory {path.parent} does not exist")
+
+
+def save_snapshot(db: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Keep the store in ``path``. It is written to a temporary file beside it and renamed over
+    it once complete: until then a previous snapshot there stays as it was."""
+    import duckdb
+
+    check_snapshot_path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        _unlink_with_log(temporary)
+        db.execute(f"ATTACH {_quote(str(temporary))} AS snapshot")
+        try:
+            db.execute("COPY FROM DATABASE memory TO snapshot")
+        finally:
+            db.execute("DETACH snapshot")
+        _fsync(temporary)
+        os.replace(temporary, path)
+        # A write-ahead log left beside the previous snapshot belongs to it, not to this one.
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        _fsync(path.parent)
+    except (duckdb.Error, OSError) as exc:
+        cause = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise SnapshotError(f"{path}: cannot write the snapshot: {cause}") from None
+    finally:
+        _unlink_with_log(temporary)
+
+
+def _unlink_with_log(database: Path) -> None:
+    database.unlink(missing_ok=True)
+    database.with_name(database.name + ".wal").unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def redact_secrets(db: duckdb.DuckDBPyConnection) -> None:
+    """Replace every registered secret in every text column: records quote what services and
+    files held, and the store may be kept as a snapshot."""
+    from common.redact import PLACEHOLDER, spellings
+
+    forms = sorted(spellings(), key=len, reverse=True)
+    if not forms:
+        return
+    replacements = [value for form in forms for value in (form, PLACEHOLDER)]  # innermost, longest, first
+    for table in TABLES:
+        for column in table.all_columns:
+            if column.type not in ("VARCHAR", "JSON"):
+                continue
+            text = f"{column.name}::VARCHAR"  # a JSON value is scrubbed in its text, escapes and all
+            replaced = text
+            for _ in forms:
+                replaced = f"replace({replaced}, ?, ?)"
+            replaced = f"{replaced}::{column.type}"
+            found = " OR ".join(f"contains({text}, ?)" for _ in forms)
+            db.execute(f"UPDATE {table.name} SET {column.name} = {replaced} WHERE {found}", [*replacements, *forms])
 
 
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
@@ -235,9 +307,19 @@ def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     return db
 
 
+def check_horizon(db: duckdb.DuckDBPyConnection, path: Path, until: dt.datetime) -> None:
+    """Refuse to judge a snapshot for an earlier present than it was loaded for: it holds the
+    records up to that present, and those after the earlier one would count."""
+    found = db.execute("SELECT value FROM meta WHERE key = 'evidence_until'").fetchone()
+    if found is not None and dt.datetime.fromisoformat(found[0]) > until:  # (none: no source was loaded into it)
+        raise SnapshotError(f"{path}: snapshot holds evidence up to {found[0]}; judge it for that day or later")
+
+
 def _configure(db: duckdb.DuckDBPyConnection) -> None:
     # Instants are compared as instants; UTC only decides how a bare TIMESTAMPTZ prints.
     db.execute("SET TimeZone = 'UTC'")
+    # DuckDB draws its own progress bar on stdout during a long query, inside a JSON report.
+    db.execute("SET enable_progress_bar = false")
 
 
 def insert_columns(db: duckdb.DuckDBPyConnection, table: str, repo: str, columns: dict[str, list[Any]]) -> int:

@@ -63,12 +63,9 @@ def load(text: str, first_line: int) -> LoadedYaml:
     loaded = LoadedYaml(value=value)
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                continue
-            line = line_at(key_node.start_mark)
-            if key_node.value in loaded.key_lines:
-                loaded.warnings.append((f"key '{key_node.value}' is given twice; the last one wins", line))
-            loaded.key_lines[key_node.value] = line
+            if isinstance(key_node, yaml.ScalarNode):
+                loaded.key_lines[key_node.value] = line_at(key_node.start_mark)
+    loaded.warnings = [(message, line_at(mark)) for message, mark in _repeated_keys(node)]
     return loaded
 
 
@@ -121,6 +118,31 @@ def load_all(text: str) -> LoadedStream:
 def line_of(text: str, node: yaml.Node) -> int:
     """The 1-based file line where ``node`` starts, counted in newlines of ``text``."""
     return 1 + text.count("\n", 0, node.start_mark.index)
+
+
+def _repeated_keys(root: yaml.Node) -> list[tuple[str, yaml.Mark]]:
+    """A message and the place of every key given a second time in one mapping, at any depth, in
+    document order (``count: 30`` then ``count: 3`` under one check is as ambiguous as two checks)."""
+    found: list[tuple[str, yaml.Mark]] = []
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    while stack:
+        node, where = stack.pop()
+        if id(node) in seen:  # an alias: its anchor was looked at
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if name is not None and name in keys:
+                    found.append((f"key '{name}'{where} is given twice; the last one wins", key_node.start_mark))
+                if name is not None:
+                    keys.add(name)
+                stack.append((value_node, f" (in '{name}')" if name is not None else where))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, where) for item in node.value)
+    return sorted(found, key=lambda item: item[1].index)
 
 
 class _LineCounter:

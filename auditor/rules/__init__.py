@@ -28,6 +28,8 @@ RULE_MODULES = (
     "wp042_evidence_block",
     "wp043_unknown",
     "wp044_source_unreadable",
+    "wp045_duplicate_record",
+    "wp046_future_record",
     "wp050_state_hub_drift",
 )
 

@@ -1,5 +1,6 @@
 """WP044 — an evidence source file is malformed: a line that is not a JSON object, a record
-missing a field or with a bad timestamp, a history or note that cannot be read. The finding
+missing a field or with a bad timestamp, a JSON object naming a key twice, two records with one
+natural key and different content, a history or note that cannot be read. The finding
 names the evidence file and line; checks that need the source become unknown (WP043). A
 warning, like the unknown verdicts it causes.
 
@@ -13,6 +14,7 @@ FAIL::
 
     {"id": "f1", "kind": "calibration", "recorded_at": "yesterday"}
     {"id": "f2", "kind": "calibration"
+    {"id": "f3", "kind": "calibration", "kind": "other", "recorded_at": "2026-06-11T09:00:00Z"}
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ SUMMARY = "evidence source unreadable: malformed line, record or file"
 
 
 def check(problem: SourceProblem, ctx: Context) -> Iterator[Hit]:
-    # A finding is located in a file; here the file is the evidence file, not a workplan.
-    where = Workplan(path=problem.path)
-    yield Hit(where, f"{problem.source} (repo {problem.repo}): {problem.message}", problem.line)
+    yield from hits(problem, "malformed")
+
+
+def hits(problem: SourceProblem, kind: str) -> Iterator[Hit]:
+    """The finding about ``problem`` when it is of ``kind`` (WP044, WP045 and WP046 each report one kind)."""
+    if problem.kind == kind:
+        # A finding is located in a file; here the file is the evidence file, not a workplan.
+        yield Hit(Workplan(path=problem.path), f"{problem.source} (repo {problem.repo}): {problem.message}", problem.line)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from temporalio.api.workflowservice.v1 import ListScheduleMatchingTimesRequest
 
 from temporalio.client import (
     Client,
@@ -16,6 +19,8 @@ from temporalio.client import (
     ScheduleUpdate,
     ScheduleUpdateInput,
 )
+
+from temporalio.service import RPCError, RPCStatusCode
 
 from scheduler.config import ActivityConfig
 from scheduler.temporal.workflow import CommandRunInput
@@ -63,3 +68,31 @@ async def apply_schedule(client: Client, activity: ActivityConfig, task_queue: s
 
         await client.get_schedule_handle(activity.name).update(replace)
         return "updated"
+
+
+async def matching_times(
+    client: Client, namespace: str, schedule_id: str, start: datetime, end: datetime, timeout: timedelta
+) -> list[datetime] | None:
+    """The schedule's fire times in (start, end], as the server computes them (it answers a
+    bounded number per call: asked again from the last one until done); None when the cluster
+    has no schedule of that id."""
+    found: list[datetime] = []
+    cursor = start
+    while cursor < end:
+        first, last = Timestamp(), Timestamp()
+        first.FromDatetime(cursor)
+        last.FromDatetime(end + timedelta(seconds=1))  # the end itself may be a fire time
+        request = ListScheduleMatchingTimesRequest(namespace=namespace, schedule_id=schedule_id, start_time=first, end_time=last)
+        try:
+            answer = await client.workflow_service.list_schedule_matching_times(request, timeout=timeout)
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+        times = [time.ToDatetime(UTC) for time in answer.start_time]
+        fresh = sorted(time for time in times if cursor < time <= end)
+        if not fresh:
+            break
+        found += fresh
+        cursor = fresh[-1]
+    return found

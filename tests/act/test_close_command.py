@@ -50,7 +50,7 @@ def test_dry_run_prints_the_diff_and_changes_nothing(workspace: Path) -> None:
     code, output = close(str(workspace), "--evidence", str(workspace.parent / "evidence"))
     assert code == 0, output
     assert "-status: wait\n+status: done\n" in output
-    assert f"+{TODAY}: Closed on evidence — 3 clean scheduled runs" in output
+    assert f"+{TODAY}: Closed on evidence — 3 consecutive clean scheduled runs (2026-06-08, 2026-06-09, 2026-06-10)" in output
     assert "would close ACTIVITY-WP-0006-T03" in output
     assert snapshot(workspace) == before
 

@@ -138,3 +138,32 @@ def test_parallel_loading_gives_the_same_result_as_serial(tmp_path, monkeypatch)
     assert parallel.summaries == serial.summaries  # every field, the internal ones too
     assert parallel.findings == serial.findings
     assert {f.code for f in parallel.findings} == {"WP000", "WP003"}
+
+
+class _Unlookable:
+    """A directory entry whose type cannot be looked up, as when the directory denies search."""
+
+    def __init__(self, entry) -> None:
+        self.name = entry.name
+
+    def is_file(self) -> bool:
+        raise PermissionError(13, "Permission denied", self.name)
+
+
+def test_an_entry_that_cannot_be_looked_at_is_a_finding_not_a_traceback(tmp_path, monkeypatch):
+    directory = tmp_path / "workplans"
+    write_workplan(directory, CLEAN)
+    (directory / "DEMO-WP-0002-loop.md").symlink_to("DEMO-WP-0002-loop.md")
+    (directory / "DEMO-WP-0003-locked.md").write_text(renumbered(3))
+    scandir = workspace.os.scandir
+
+    def denying(path):
+        return [_Unlookable(entry) if entry.name.endswith("locked.md") else entry for entry in scandir(path)]
+
+    monkeypatch.setattr(workspace.os, "scandir", denying)
+    (target,) = resolve_targets([str(directory)], Config())
+    assert names(target) == [CLEAN_NAME, "DEMO-WP-0002-loop.md", "DEMO-WP-0003-locked.md"]
+    loaded = load(target.files, Config())
+    (unreadable,) = [finding for finding in loaded.findings if finding.code == "WP000"]
+    assert unreadable.path.endswith("DEMO-WP-0002-loop.md")
+    assert "Too many levels of symbolic links" in unreadable.message

@@ -171,3 +171,15 @@ def test_help_shows_flags_without_a_value_type(command: list[str]) -> None:
     result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
     assert result.exit_code == 0, result.output
     assert "<bool>" not in result.output
+
+
+def test_a_control_character_in_a_file_name_is_escaped_in_text_findings(tmp_path: Path) -> None:
+    name = "DEMO-WP-0001-a\nb\x1b[2J.md"
+    (tmp_path / name).write_text(GOOD.replace('title: "Demo"', "title: 3"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    lines = result.stdout.splitlines()
+    shown = os.path.relpath(tmp_path / "DEMO-WP-0001-a\\nb\\x1b[2J.md")
+    assert lines[0] == shown
+    findings = [line for line in lines[1:-1]]
+    assert findings and all(line.startswith(f"  {shown}:") for line in findings), lines
+    assert "\x1b" not in result.stdout

@@ -141,3 +141,34 @@ def test_the_schema_of_the_new_kinds_accepts_and_refuses(block: str, valid: bool
 
     errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(yaml.safe_load(block)))
     assert (not errors) is valid, errors
+
+
+def nested(depth: int) -> str:
+    """``depth`` nested ``all:`` lists around one check."""
+    lines = ["all:"] + [f"{'  ' * level}- all:" for level in range(1, depth)]
+    return "\n".join([*lines, f"{'  ' * depth}- feedback: {{kind: x, after: 2026-06-07}}"]) + "\n"
+
+
+def test_combinators_nest_sixteen_deep() -> None:
+    spec = parse_block(nested(16), BLOCK_LINE).spec
+    assert spec is not None and spec.checks[0].kind == "all"
+
+
+@pytest.mark.parametrize("depth", [17, 260, 490])
+def test_deeper_nesting_is_an_error_at_the_first_combinator_too_deep(depth: int) -> None:
+    assert errors(nested(depth)) == [(BLOCK_LINE + 17, "all: combinators nested more than 16 deep")]
+
+
+@pytest.mark.parametrize("depth", [260, 490])
+def test_deep_nesting_is_a_finding_from_the_command_line(tmp_path: Path, depth: int) -> None:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    directory = tmp_path / "workplans"
+    directory.mkdir()
+    make_workplan(directory, nested(depth))
+    result = CliRunner().invoke(app, ["check", str(directory), "--today", "2026-06-20", "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    codes = [finding["code"] for finding in json.loads(result.stdout)["findings"]]
+    assert "WP042" in codes

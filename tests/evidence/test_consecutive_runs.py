@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from auditor.evidence.model import RunsResult
@@ -37,7 +39,7 @@ def test_three_clean_days_make_an_open_task_ready(bundle: Bundle, judge) -> None
     assert verdict.verdict == "ready"
     assert check.result == "pass"
     assert states(verdict) == dict.fromkeys(("2026-06-08", "2026-06-09", "2026-06-10"), "clean")
-    assert check.streak.model_dump() == {"needed": 3, "longest": 3, "current": 3}
+    assert check.streak.model_dump() == {"needed": 3, "longest": 3, "current": 3, "satisfied_by": ["2026-06-08", "2026-06-09", "2026-06-10"]}
     assert check.slots[0].sources == {"history": "completed", "run_row": "success", "progress": "done", "note": "present"}
     history_refs = [ref for ref in check.evidence if ref.source == "temporal"]
     assert [ref.event_id for ref in history_refs] == [8, 8, 8]  # the WorkflowExecutionCompleted event
@@ -138,13 +140,14 @@ def test_activity_failures_before_success_need_allow_retries(bundle: Bundle, jud
 def test_every_scheduled_run_of_a_slot_must_be_clean(bundle: Bundle, judge) -> None:
     bundle.clean_day("2026-06-08")
     second = bundle.run("2026-06-08", at="00:00:00+00:00", workflow_id="daily_triage-2026-06-08-rerun", run_id="row-rerun")
-    bundle.history(second, "2026-06-08", at="00:05:00+00:00", outcome="Failed", run_id="run-2", scheduled_start=None)
+    slot_start = dt.datetime(2026, 6, 8, tzinfo=dt.UTC)  # the rerun is for the same slot, started later
+    bundle.history(second, "2026-06-08", at="00:05:00+00:00", outcome="Failed", run_id="run-2", scheduled_start=slot_start)
     verdict = judge.verdict(BLOCK, today="2026-06-08")
     slot = runs_check(verdict).slots[0]
     assert slot.state == "unclean" and len(slot.runs) == 2
-    assert slot.sources["history"] == "failed, completed"  # runs in order of slot time, then workflow id
+    assert slot.sources["history"] == "failed, completed"  # runs in order of workflow id, then run id
 
-    bundle.history(second, "2026-06-08", at="00:05:00+00:00", run_id="run-2")  # the rerun's history, now completed
+    bundle.history(second, "2026-06-08", at="00:05:00+00:00", run_id="run-2", scheduled_start=slot_start)  # now completed
     slot = runs_check(judge.verdict(BLOCK, today="2026-06-08")).slots[0]
     assert slot.state == "clean" and len(slot.runs) == 2
 
@@ -182,15 +185,17 @@ def test_a_real_schedule_started_history_fills_its_slot(bundle: Bundle, judge) -
 
 
 class TestTimezoneDayBoundaries:
-    """A run at 22:30 UTC on June 8 is on June 9 in Berlin (CEST, UTC+2)."""
+    """A run scheduled for 22:00 UTC on June 8 is on June 9 in Berlin (CEST, UTC+2), at midnight."""
+
+    UTC_EVENINGS = '  schedule: "0 22 * * *"\n'
 
     def late_evening_run(self, bundle: Bundle) -> None:
-        workflow_id = bundle.run("2026-06-08", at="22:30:00+00:00")
-        bundle.history(workflow_id, "2026-06-08", at="22:30:00+00:00")
+        workflow_id = bundle.run("2026-06-08", at="22:00:00+00:00")
+        bundle.history(workflow_id, "2026-06-08", at="22:00:00+00:00")
 
     def test_in_utc_it_belongs_to_june_8(self, bundle: Bundle, judge) -> None:
         self.late_evening_run(bundle)
-        verdict = judge.verdict(BLOCK + "  require: [history, run_row]\n", today="2026-06-09")
+        verdict = judge.verdict(BLOCK + self.UTC_EVENINGS + "  require: [history, run_row]\n", today="2026-06-09")
         assert states(verdict) == {"2026-06-08": "clean", "2026-06-09": "missed"}
 
     def test_in_berlin_it_belongs_to_june_9(self, bundle: Bundle, judge) -> None:
@@ -200,11 +205,11 @@ class TestTimezoneDayBoundaries:
         assert runs_check(verdict).slots[1].start == "2026-06-08T22:00:00+00:00"
 
     def test_the_after_day_ends_at_local_midnight(self, bundle: Bundle, judge) -> None:
-        workflow_id = bundle.run("2026-06-07", at="22:30:00+00:00")  # June 8 in Berlin, June 7 in UTC
-        bundle.history(workflow_id, "2026-06-07", at="22:30:00+00:00")
+        workflow_id = bundle.run("2026-06-07", at="22:00:00+00:00")  # June 8 in Berlin, June 7 in UTC
+        bundle.history(workflow_id, "2026-06-07", at="22:00:00+00:00")
         block = BLOCK + "  require: [history, run_row]\n"
         berlin = judge.verdict(block + "  timezone: Europe/Berlin\n", today="2026-06-08")
-        utc = judge.verdict(block, today="2026-06-08")
+        utc = judge.verdict(block + self.UTC_EVENINGS, today="2026-06-08")
         assert states(berlin) == {"2026-06-08": "clean"}
         assert states(utc) == {"2026-06-08": "missed"}
 
@@ -216,18 +221,19 @@ class TestTimezoneDayBoundaries:
         assert states(verdict)["2026-06-09"] == "clean"
 
 
-def test_the_slot_time_is_scheduled_for_then_the_temporal_start_time_then_the_start(bundle: Bundle, judge) -> None:
-    # No scheduled_for: the history's TemporalScheduledStartTime (June 8, 23:59) wins over the
-    # row's start (June 9, 00:10), so the run fills June 8 and June 9 stays missed.
-    import datetime as dt
-
+def test_a_run_fills_the_slot_its_scheduled_start_names(bundle: Bundle, judge) -> None:
+    # No scheduled_for: the history's TemporalScheduledStartTime (June 8, 00:00, a fire time)
+    # places the run, whenever it started (June 9, 00:10).
     workflow_id = bundle.run("2026-06-09", at="00:10:00+00:00", scheduled=False, workflow_id="late-start")
-    bundle.history(workflow_id, "2026-06-09", at="00:10:00+00:00", scheduled_start=dt.datetime(2026, 6, 8, 23, 59, tzinfo=dt.UTC))
+    bundle.history(workflow_id, "2026-06-09", at="00:10:00+00:00", scheduled_start=dt.datetime(2026, 6, 8, tzinfo=dt.UTC))
     block = BLOCK + "  require: [history, run_row]\n"
     assert states(judge.verdict(block, today="2026-06-09")) == {"2026-06-08": "clean", "2026-06-09": "missed"}
 
-    bundle.run("2026-06-09", at="06:00:00+00:00", scheduled=False, workflow_id="row-only")  # no history: start time
-    assert states(judge.verdict(block, today="2026-06-09"))["2026-06-09"] == "unclean"
+    # A start time is no scheduled start, and a scheduled start that is no fire time fills nothing.
+    bundle.run("2026-06-09", at="00:00:00+00:00", scheduled=False, workflow_id="row-only")
+    other = bundle.run("2026-06-09", at="00:00:30+00:00", scheduled=False, workflow_id="triggered")
+    bundle.history(other, "2026-06-09", at="00:00:30+00:00")
+    assert states(judge.verdict(block, today="2026-06-09"))["2026-06-09"] == "missed"
 
 
 def test_rows_and_histories_with_different_run_ids_are_different_runs(bundle: Bundle, judge) -> None:

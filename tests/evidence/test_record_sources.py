@@ -17,7 +17,7 @@ RUN = {
 
 
 def load(bundle: Bundle, source=activity_runs.SOURCE):
-    db = store.create(None)
+    db = store.create()
     return db, source.load(db, LoadTarget("repo", bundle.root))
 
 
@@ -90,7 +90,7 @@ def test_a_ragged_csv_row_is_a_problem_and_nothing_loads(bundle: Bundle) -> None
 
 
 def test_parquet_loads_typed_columns_and_locates_rows(bundle: Bundle) -> None:
-    db = store.create(None)
+    db = store.create()
     target = bundle.root / "activity_runs.parquet"
     bundle.root.mkdir(exist_ok=True)
     db.execute(
@@ -118,7 +118,7 @@ def test_two_formats_of_one_source_are_refused(bundle: Bundle) -> None:
 def test_an_absent_file_is_missing_and_no_bundle_is_not_configured(bundle: Bundle) -> None:
     bundle.root.mkdir(exist_ok=True)
     assert load(bundle)[1].state == "missing"
-    db = store.create(None)
+    db = store.create()
     report = activity_runs.SOURCE.load(db, LoadTarget("repo", None))
     assert (report.state, report.detail) == ("not_configured", "no evidence directory configured for repo repo")
 

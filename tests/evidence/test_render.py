@@ -25,6 +25,7 @@ def test_verdict_lines_show_checks_missing_pieces_and_the_slot_table(bundle: Bun
         "    missing: 2 consecutive clean scheduled daily_triage slots after 2026-06-07 (longest streak 1, current 0)",
         f"    missing: 2026-06-09: daily_triage-2026-06-09T00:00:00+00:00: activity_runs status failed ({bundle.root / 'activity_runs.jsonl'}:2)",
         "    missing: 2026-06-09: no note daily-triage-2026-06-09",
+        "    slots: local",
         "    date        state    run_row  note",
         "    2026-06-08  clean    success  present",
         "    2026-06-09  unclean  failed   missing",

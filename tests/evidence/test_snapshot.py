@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from auditor.evidence import SnapshotError, audit
-from auditor.evidence.store import create
+from auditor.evidence.store import create, save_snapshot
 from tests.evidence.builders import Bundle, make_workplan
 
 BLOCK = """
@@ -55,7 +55,7 @@ def test_a_snapshot_is_rewritten_not_appended_to(bundle: Bundle, tmp_path: Path)
 
 def test_a_repo_missing_from_the_snapshot_is_unknown(bundle: Bundle, tmp_path: Path) -> None:
     snapshot = tmp_path / "empty.duckdb"
-    create(snapshot).close()
+    save_snapshot(create(), snapshot)
     workplan = make_workplan(tmp_path, "feedback: {kind: calibration, after: 2026-06-07}")
     (check,) = audit([workplan], evidence_dirs={}, today=dt.date(2026, 6, 8), from_snapshot=snapshot).verdicts[0].checks
     assert check.result == "unknown"
@@ -77,9 +77,91 @@ def test_an_unusable_snapshot_is_an_error(tmp_path: Path, content: bytes | None,
 
 def test_a_snapshot_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     snapshot = tmp_path / "old.duckdb"
-    db = create(snapshot)
+    db = create()
     db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
-    db.close()
+    save_snapshot(db, snapshot)
     workplan = make_workplan(tmp_path, "feedback: {kind: calibration, after: 2026-06-07}")
-    with pytest.raises(SnapshotError, match="snapshot schema version 0, expected 2"):
+    with pytest.raises(SnapshotError, match="snapshot schema version 0, expected 3"):
         audit([workplan], evidence_dirs={}, today=dt.date(2026, 6, 8), from_snapshot=snapshot)
+
+
+def _check(*options: str):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    result = CliRunner().invoke(app, ["check", "activity-core", "--today", "2026-06-12", *options])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [(lambda tmp: tmp, "is a directory; name a file for the snapshot"),
+     (lambda tmp: tmp / "missing" / "evidence.duckdb", "does not exist")],
+    ids=["a directory", "in a missing directory"],
+)
+def test_a_snapshot_path_that_cannot_be_written_is_one_line_and_exit_2(tmp_path: Path, where, message: str) -> None:
+    result = _check("--snapshot", str(where(tmp_path)))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and message in line
+
+
+def test_the_previous_snapshot_stays_until_the_new_one_is_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    snapshot = tmp_path / "evidence.duckdb"
+    assert _check("--snapshot", str(snapshot)).exit_code in (0, 1)
+    before = snapshot.read_bytes()
+    from auditor.evidence import sources
+
+    def failing_load(*args, **kwargs):
+        assert snapshot.read_bytes() == before  # still there while the new evidence is read
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sources, "load", failing_load)
+    with pytest.raises(KeyboardInterrupt):
+        audit([make_workplan(tmp_path, BLOCK)], evidence_dirs={}, today=dt.date(2026, 6, 8), snapshot=snapshot)
+    assert snapshot.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["ACTIVITY-WP-0009-evidence-test.md", "evidence.duckdb"]
+
+
+def test_a_snapshot_is_complete_when_renamed_into_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    snapshot = tmp_path / "evidence.duckdb"
+    snapshot.write_bytes(b"previous")
+    renamed = []
+    real_replace = os.replace
+
+    def watching(source, target):
+        import duckdb
+
+        with duckdb.connect(str(source), read_only=True) as db:  # a complete database, before the rename
+            renamed.append(db.execute("SELECT count(*) FROM meta").fetchone())
+        assert Path(target).read_bytes() == b"previous"
+        real_replace(source, target)
+
+    monkeypatch.setattr("auditor.evidence.store.os.replace", watching)
+    audit([make_workplan(tmp_path, BLOCK)], evidence_dirs={}, today=dt.date(2026, 6, 8), snapshot=snapshot)
+    assert renamed == [(3,)]  # schema_version, created_at and evidence_until: the meta rows of a finished store
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("command", ["check", "explain", "close"])
+def test_a_today_at_the_end_of_the_calendar_is_one_line_and_exit_2(command: str) -> None:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    arguments = {"check": ["check"], "explain": ["explain", "ACTIVITY-WP-0009-T01"], "close": ["close"]}[command]
+    result = CliRunner().invoke(app, [*arguments, "activity-core", "--today", "9999-12-31"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["error: --today 9999-12-31: must be on or before 9998-12-31"]
+
+
+def test_a_check_date_at_the_end_of_the_calendar_is_a_block_error(tmp_path: Path) -> None:
+    workplan = make_workplan(tmp_path, "feedback: {kind: calibration, after: 9999-12-31}")
+    result = audit([workplan], evidence_dirs={}, today=dt.date(2026, 6, 8))
+    assert [(finding.code, finding.message) for finding in result.findings] == [
+        ("WP042", "evidence block: feedback: 'after': must be on or before 9998-12-31")]

@@ -103,10 +103,11 @@ def test_a_bad_status_argument_is_a_block_error(tmp_path: Path, bundle: Bundle, 
 def test_the_check_command_sees_the_whole_workspace(tmp_path: Path) -> None:
     from auditor.commands.check import EvidenceOptions, collect
     from auditor.config import Config
+    from auditor.workspace import resolve_targets
 
     make_workplan(tmp_path, "task: {id: ACTIVITY-WP-0010-T01, status: in_progress}")
     (tmp_path / "ACTIVITY-WP-0010-runtime.md").write_text(OTHER.format(status="active"), encoding="utf-8")
-    checked = collect([str(tmp_path)], Config(), EvidenceOptions(today=dt.date(2026, 6, 21)))
+    checked = collect(resolve_targets([str(tmp_path)], Config()), Config(), EvidenceOptions(today=dt.date(2026, 6, 21)))
     (verdict,) = checked.verdicts
     assert verdict.checks[0].result == "pass"
 

@@ -106,7 +106,7 @@ def test_nanosecond_event_times_are_read_to_the_microsecond() -> None:
 
 
 def load(bundle: Bundle):
-    db = store.create(None)
+    db = store.create()
     report = SOURCE.load(db, LoadTarget("repo", bundle.root))
     return db, report
 

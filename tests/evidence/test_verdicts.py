@@ -103,7 +103,7 @@ def test_the_verdict_records_where_its_block_is(bundle: Bundle, judge) -> None:
     }
     assert dumped["checks"] == [{
         "kind": "feedback", "line": 21, "result": "pass", "detail": "calibration feedback recorded after 2026-06-07: 1 record",
-        "evidence": [{"source": "state_hub.feedback", "reference": "f1", "path": str(bundle.root / "state_hub/feedback.jsonl"), "line": 1, "event_id": None}],
+        "evidence": [{"source": "state_hub.feedback", "reference": "f1", "path": str(bundle.root / "state_hub/feedback.jsonl"), "line": 1, "event_id": None, "date": "2026-06-10T08:00:00+00:00"}],
         "missing": [],
     }]
 

@@ -11,6 +11,7 @@ from auditor.commands.check import EvidenceOptions, collect
 from auditor.config import Config
 from auditor.report.html_format import render
 from auditor.report.model import build_report
+from auditor.workspace import resolve_targets
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 ATTRIBUTE = '" onfocus="window.__pwned=3" x="'
@@ -64,7 +65,7 @@ def hostile_report(tmp_path: Path) -> str:
     workplan = root / f"WP-{HOSTILE.replace('/', '_')}.md"
     workplan.write_text(WORKPLAN.format(hostile=HOSTILE.replace('"', "'"), attribute=ATTRIBUTE.replace('"', "'")), encoding="utf-8")
     evidence = EvidenceOptions(evidence_dir=root / "evidence", today=dt.date(2026, 6, 20))
-    checked = collect([str(workplan)], Config(), evidence)
+    checked = collect(resolve_targets([str(workplan)], Config()), Config(), evidence)
     assert checked.verdicts and checked.findings
     return render(build_report(checked.workplans, checked.findings, checked.verdicts))
 
@@ -123,7 +124,7 @@ def test_an_empty_workspace_renders(tmp_path: Path) -> None:
 
 def test_a_verdict_whose_task_is_not_listed_is_still_shown(tmp_path: Path) -> None:
     evidence = EvidenceOptions(evidence_dir=Path(__file__).resolve().parents[2] / "workplans/activity-core/evidence-ready", today=dt.date(2026, 6, 20))
-    checked = collect(["activity-core"], Config(), evidence)
+    checked = collect(resolve_targets(["activity-core"], Config()), Config(), evidence)
     report = build_report([], checked.findings, checked.verdicts)
     page = render(report)
     assert page.count('data-verdict="ready"') == 2 and "Verdicts of tasks not listed above" in page

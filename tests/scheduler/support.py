@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # progress record into the evidence directory (in the bundle format the auditor reads), prints
 # one task spec, and fails on the days listed in its second argument.
 TRIAGE = """
-import datetime, json, os, pathlib, sys
+import json, os, pathlib, sys
 evidence, failing = pathlib.Path(sys.argv[1]), sys.argv[2].split(",")
 day = os.environ["SCHEDULER_SCHEDULED_FOR"][:10]
 if day in failing:
@@ -35,7 +35,7 @@ if day in failing:
 (evidence / "state_hub").mkdir(parents=True, exist_ok=True)
 record = {
     "id": os.environ["SCHEDULER_RUN_ID"], "key": "daily_triage", "for_date": day, "status": "done",
-    "recorded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+    "recorded_at": os.environ["SCHEDULER_SCHEDULED_FOR"],  # the simulated day: a record from after it would not count
     "workflow_id": os.environ["SCHEDULER_WORKFLOW_ID"],
 }
 with (evidence / "state_hub" / "progress.jsonl").open("a") as stream:

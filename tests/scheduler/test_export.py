@@ -87,3 +87,48 @@ def test_export_of_an_empty_store_writes_empty_files(workspace: Workspace, cli: 
     assert (tmp_path / "bundle" / "activity_runs.jsonl").read_text() == ""
     assert (tmp_path / "bundle" / "task_spawn_log.jsonl").read_text() == ""
     assert list((tmp_path / "bundle" / "temporal").iterdir()) == []
+
+
+SLOT_KEYS = ["activity", "engine", "slot", "window_start", "window_end"]
+
+
+def test_export_writes_the_local_engines_slots_for_its_window(workspace: Workspace, cli: Cli, tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from scheduler.slots import slots_between
+
+    workspace.write(activity("nightly", schedule="30 2 * * *", timezone="Europe/Berlin"), activity("half_hourly", schedule="*/30 * * * *"))
+    result = cli("export", "--config", workspace.config, tmp_path / "bundle", "--from", "2026-03-28", "--to", "2026-03-30")
+    assert result.exit_code == 0, result.stderr
+    lines = _read_jsonl(tmp_path / "bundle" / "schedule_slots.jsonl")
+    assert all(list(line) == SLOT_KEYS for line in lines)
+    start, end = datetime.fromisoformat("2026-03-27T23:59:59.999999+00:00"), datetime.fromisoformat("2026-03-30T23:59:59.999999+00:00")
+    assert {(line["engine"], line["window_start"], line["window_end"]) for line in lines} == {("local", start.isoformat(), end.isoformat())}
+    nightly = [datetime.fromisoformat(line["slot"]) for line in lines if line["activity"] == "nightly"]
+    assert nightly == slots_between("30 2 * * *", ZoneInfo("Europe/Berlin"), start, end)
+    assert [slot.isoformat() for slot in nightly] == [  # the skipped 02:30 runs at 03:30 CEST (01:30Z)
+        "2026-03-28T01:30:00+00:00", "2026-03-29T01:30:00+00:00", "2026-03-30T00:30:00+00:00"]
+    assert len([line for line in lines if line["activity"] == "half_hourly"]) == 3 * 48
+    assert "and 147 schedule slots" in result.stdout
+
+
+def test_export_window_defaults_to_the_first_recorded_slot(workspace: Workspace, cli: Cli, tmp_path: Path) -> None:
+    workspace.write(activity("daily", command=["true"]))
+    assert cli("tick", "--config", workspace.config, "--now", "2026-06-15T09:00:01Z").exit_code == 0
+    assert cli("export", "--config", workspace.config, tmp_path / "bundle").exit_code == 0
+    lines = _read_jsonl(tmp_path / "bundle" / "schedule_slots.jsonl")
+    assert lines[0]["slot"] == "2026-06-15T09:00:00+00:00"  # the recorded run's slot, and every one after it
+    assert lines[0]["window_start"] == "2026-06-15T08:59:59.999999+00:00"
+
+
+def test_export_usage_and_server_errors_are_one_line(workspace: Workspace, cli: Cli, tmp_path: Path) -> None:
+    from tests.temporal_support import free_port
+
+    workspace.write(activity("daily"))
+    backwards = cli("export", "--config", workspace.config, tmp_path / "bundle", "--from", "2026-06-20", "--to", "2026-06-10")
+    assert backwards.exit_code == 2 and "is not before --to" in backwards.stderr
+    assert cli("export", "--config", workspace.config, tmp_path / "bundle", "--from", "someday").exit_code == 2
+    unreachable = cli("export", "--config", workspace.config, tmp_path / "bundle", "--from", "2026-06-10",
+                      "--temporal-address", f"127.0.0.1:{free_port()}")
+    assert unreachable.exit_code == 1 and "cannot connect to Temporal" in unreachable.stderr
+    assert len(unreachable.stderr.strip().splitlines()) == 1

@@ -80,7 +80,7 @@ def test_the_database_fills_the_same_rows_as_the_bundle_files(database: Postgres
     bundle.append("task_spawn_log.jsonl", *(
         {"run_id": RUN, "definition": "stale-deps", "sink": "issue_core_rest", "spec_hash": f"h{n}", "external_ref": f"IC-{n}",
          "created_at": f"2026-06-20T10:00:0{n - 1}Z"} for n in (1, 2)))
-    live, files = create(None), create(None)
+    live, files = create(), create()
     settings = config()
     live_target = LoadTarget(REPO, tmp_path / "none", sources=settings.sources_for(REPO))
     assert type(source_for("activity_runs", live_target)).__name__ == "ActivityDatabaseSource"
@@ -128,7 +128,10 @@ def test_bad_credentials_are_unknown_and_the_password_never_shows(database: Post
     assert "wrong-password-Zz9" not in everything and "\n" not in message
 
 
-RUN_ROW = "consecutive_runs: {activity: daily_triage, after: 2026-06-18, count: 1, require: [run_row]}"
+RUN_ROW = (
+    "consecutive_runs: {activity: daily_triage, after: 2026-06-18, count: 1, require: [run_row],"
+    ' schedule: "0 6 * * *", timezone: Europe/Berlin}'
+)
 
 
 @pytest.mark.parametrize(
@@ -151,12 +154,19 @@ def test_a_malformed_value_is_unknown_at_its_row(
     assert (first.line, problem in first.message, first.path.endswith(f"/activity.{table}")) == (1, True, True)
 
 
-def test_a_duplicated_row_is_never_ready(database: Postgres, tmp_path: Path) -> None:
-    database.execute(
+def test_a_row_written_twice_counts_once_and_a_conflicting_one_is_never_ready(database: Postgres, tmp_path: Path) -> None:
+    insert = (
         "INSERT INTO activity.task_spawn_log (run_id, definition, sink_type, spec_hash, external_ref, created_at)"
-        f" VALUES ('{RUN}', 'stale-deps', 'issue_core_rest', 'h2', 'IC-2', '2026-06-20 10:00:01+00')"
+        " VALUES ('{run}', 'stale-deps', 'issue_core_rest', 'h1', '{ref}', '2026-06-20 10:00:00+00')"
     )
-    assert judged(tmp_path, SPAWN, config()).verdicts[0].verdict != "ready"
+    database.execute(insert.format(run=RUN, ref="IC-1"))
+    result = judged(tmp_path, SPAWN.replace("count: 2", "count: 3"), config())
+    assert result.verdicts[0].verdict == "not_ready"  # the exact repeat is one task, not a third
+    assert [finding.code for finding in result.findings if finding.code.startswith("WP04")] == ["WP045"]
+    database.execute(insert.format(run=RUN, ref="IC-9"))
+    result = judged(tmp_path, SPAWN, config())
+    assert result.verdicts[0].verdict == "unknown"
+    assert any(finding.code == "WP044" and "conflicts with" in finding.message for finding in result.findings)
 
 
 @pytest.mark.parametrize(

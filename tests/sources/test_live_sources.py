@@ -4,6 +4,7 @@ fault makes the checks that need them unknown, never ready, with the cause on on
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,7 +127,7 @@ def rows(db: Any, table: str) -> list[tuple]:
 
 def load_both(bundle: Bundle, sources: SourcesConfig) -> tuple[Any, Any]:
     """The store loaded from the bundle files, and loaded with the live sources configured."""
-    from_files, live = store.create(None), store.create(None)
+    from_files, live = store.create(), store.create()
     load(from_files, [LoadTarget(REPO, bundle.root)])
     load(live, [LoadTarget(REPO, bundle.root, sources=sources)])
     return from_files, live
@@ -159,7 +160,9 @@ def test_live_notes_fill_the_same_rows_as_note_files(bundle: Bundle, httpserver:
 
 
 def test_live_issue_core_resolves_the_spawn_log_references(bundle: Bundle, httpserver: HTTPServer, token: str) -> None:
-    bundle.append("task_spawn_log.jsonl", SPAWNED, {**SPAWNED, "external_ref": "IC-2"}, {**SPAWNED, "external_ref": "IC-404"})
+    bundle.append(
+        "task_spawn_log.jsonl", SPAWNED, {**SPAWNED, "spec_hash": "h2", "external_ref": "IC-2"}, {**SPAWNED, "spec_hash": "h3", "external_ref": "IC-404"}
+    )
     bundle.append("issue_core/tasks.jsonl", {"ref": "IC-1", "status": "open"}, {"ref": "IC-2", "status": "done", "title": "t"})
     httpserver.expect_request("/api/tasks/IC-1").respond_with_json({"status": "open"})
     httpserver.expect_request("/api/tasks/IC-2").respond_with_json({"ref": "IC-2", "status": "done", "title": "t"})
@@ -220,3 +223,36 @@ def test_where_and_message_read_live_state_hub_records_whole(
     workplan = make_workplan(tmp_path, case.block)
     result = audit([workplan], evidence_dirs={REPO: bundle.root}, today=TODAY, config=Config(sources=case.configure(httpserver)))
     assert one_verdict(result) == verdict, result.findings
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_a_repeated_json_key_in_a_live_answer_is_malformed(
+    tmp_path: Path, bundle: Bundle, httpserver: HTTPServer, token: str, name: str
+) -> None:
+    case = CASES[name]
+    text = json.dumps(case.answer)
+    repeated = text.replace('"status": "open"', '"status": "closed", "status": "open"').replace(
+        '"kind": "calibration"', '"kind": "other", "kind": "calibration"').replace('"name": "rollback-drill"', '"name": "x", "name": "rollback-drill"')
+    assert repeated != text
+    httpserver.expect_request(case.endpoint).respond_with_data(repeated, content_type="application/json")
+    result = judge(tmp_path, bundle, case, case.configure(httpserver), httpserver)
+    assert one_verdict(result) == "unknown"
+    (unreadable,) = [finding for finding in result.findings if finding.code == "WP044"]
+    assert "is given twice" in unreadable.message
+
+
+@pytest.mark.parametrize(("records", "verdict", "code"), [
+    ([{**FEEDBACK, "recorded_at": "2026-06-11T09:00:00+14:30"}], "unknown", "WP044"),
+    ([FEEDBACK, {**FEEDBACK, "subject": "other"}], "unknown", "WP044"),
+    ([FEEDBACK, FEEDBACK], "ready", "WP045"),
+    ([{**FEEDBACK, "recorded_at": "2026-06-21T00:00:00Z"}], "not_ready", "WP046"),
+])
+def test_live_records_meet_the_same_contract_as_bundle_lines(
+    tmp_path: Path, bundle: Bundle, httpserver: HTTPServer, token: str, records: list, verdict: str, code: str
+) -> None:
+    case = CASES["state_hub.feedback"]
+    httpserver.expect_request(case.endpoint).respond_with_json(page(records))
+    result = judge(tmp_path, bundle, case, case.configure(httpserver), httpserver)
+    assert one_verdict(result) == verdict
+    (finding,) = [finding for finding in result.findings if finding.code == code]
+    assert (finding.path, finding.line) == (httpserver.url_for(case.endpoint), len(records))

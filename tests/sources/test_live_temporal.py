@@ -26,7 +26,7 @@ TODAY = dt.datetime.now(dt.UTC).date()
 
 
 def live(address: str, runs: set[RunQuery], **settings: object) -> tuple[object, object]:
-    db = store.create(None)
+    db = store.create()
     target = LoadTarget("core", None, sources=SourcesConfig(temporal=TemporalConfig(address=address, **settings)), runs=frozenset(runs))
     return db, SOURCE.load(db, target)
 
@@ -102,7 +102,7 @@ def test_live_executions_fill_the_rows_their_exports_fill(
     exports.mkdir(parents=True)
     for workflow_id in (scheduled, manual):
         (exports / f"{workflow_id}.json").write_text(show_history(temporal_address, workflow_id), encoding="utf-8")
-    from_files = store.create(None)
+    from_files = store.create()
     temporal.SOURCE.load(from_files, LoadTarget("core", exports.parent))
     from_cluster, report = live(temporal_address, {run})
 

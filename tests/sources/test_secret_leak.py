@@ -112,7 +112,7 @@ def stored_text(snapshot: Path) -> str:
     """Every text value in every table of the snapshot: the file's bytes may be compressed."""
     db = duckdb.connect(str(snapshot), read_only=True)
     try:
-        columns = db.execute("SELECT table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR'").fetchall()
+        columns = db.execute("SELECT table_name, column_name FROM information_schema.columns WHERE data_type IN ('VARCHAR', 'JSON')").fetchall()
         return "\n".join(str(value) for table, column in columns for value, in db.execute(f'SELECT "{column}" FROM "{table}"').fetchall())
     finally:
         db.close()
@@ -132,3 +132,55 @@ def test_the_token_is_in_no_output_log_report_or_snapshot(
     for text in outputs:
         assert TOKEN not in text and TOKEN not in re.sub(r"\s", "", text)  # wrapped lines too
     assert TOKEN.encode() not in snapshot.read_bytes()
+
+
+ECHO_HEADERS = {"X-Echo": TOKEN, "Link": f"</api/feedback?token={TOKEN}>; rel=next"}
+
+
+def echoing_in_every_field(server: HTTPServer) -> None:
+    """Sound records whose every free field is the token, sent with the token in headers too:
+    the verdict stays ready, and the closing note cites them."""
+    server.expect_request("/api/feedback").respond_with_json(page([
+        {"id": f"f-{TOKEN}", "kind": "calibration", "subject": TOKEN, "recorded_at": "2026-06-11T09:00:00Z"}]), headers=ECHO_HEADERS)
+    server.expect_request("/api/notes").respond_with_json(page([{"name": f"rollback-{TOKEN}", "title": TOKEN}]), headers=ECHO_HEADERS)
+    server.expect_request("/api/tasks/IC-1").respond_with_json({"status": "open", "title": TOKEN}, headers=ECHO_HEADERS)
+    server.expect_request(f"/api/tasks/{HUB_TASK}").respond_with_json({"status": "in_progress", "title": TOKEN}, headers=ECHO_HEADERS)
+    server.expect_request(re.compile("/api/.*")).respond_with_json(page([{"id": TOKEN, "title": TOKEN, "subject": TOKEN}]), headers=ECHO_HEADERS)
+
+
+def echoing_in_errors(server: HTTPServer) -> None:
+    """The token in malformed fields (quoted by WP044), in error bodies and status lines, and in
+    pagination links and cursors."""
+    server.expect_request("/api/feedback").respond_with_json(page([
+        {"id": TOKEN, "kind": TOKEN, "recorded_at": TOKEN, "subject": TOKEN}]), headers=ECHO_HEADERS)
+    server.expect_request("/api/notes", query_string={"limit": "100"}).respond_with_json(page([{"name": TOKEN}], TOKEN), headers=ECHO_HEADERS)
+    server.expect_request("/api/notes").respond_with_json(page([], f"/api/notes?cursor={TOKEN}&x=1"), headers=ECHO_HEADERS)
+    server.expect_request("/api/decisions").respond_with_data(f'{{"items": [{{"id": "{TOKEN}"', content_type="application/json")
+    server.expect_request("/api/progress").respond_with_json(page([], f"http://other.example/{TOKEN}"))
+    server.expect_request("/api/messages").respond_with_data(TOKEN, status=500, headers=ECHO_HEADERS)
+    server.expect_request(re.compile("/api/.*")).respond_with_handler(echoing)
+
+
+@pytest.mark.parametrize(("serve", "verdict"), [(echoing_in_every_field, "ready"), (echoing_in_errors, "unknown")], ids=["fields", "errors"])
+def test_a_token_echoed_everywhere_is_in_no_output_and_no_written_file(
+    workspace: Path, httpserver: HTTPServer, token: str, caplog: pytest.LogCaptureFixture,
+    serve: Callable[[HTTPServer], None], verdict: str,
+) -> None:
+    serve(httpserver)
+    workplan = workspace / "core" / "workplans" / "CORE-WP-0001-leak-test.md"
+    config = ["--config", str(workspace / "auditor.toml")]
+    with caplog.at_level(logging.DEBUG):
+        printed, (report, snapshot) = run_every_command(workspace)
+        for apply in ([], ["--apply"]):
+            result = CliRunner().invoke(app, ["close", "core", *config, "--today", "2026-06-20", *apply])
+            assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+            printed += [result.stdout, result.stderr]
+    assert json.loads(report.read_text(encoding="utf-8"))["verdicts"][0]["verdict"] == verdict
+    assert ("Closed on evidence" in workplan.read_text(encoding="utf-8")) == (verdict == "ready")
+    assert "[secret]" in "".join(printed)  # it was echoed, and redacted
+    for text in [*printed, caplog.text, stored_text(snapshot)]:
+        assert TOKEN not in text and TOKEN not in re.sub(r"\s", "", text)
+    written = [path for path in workspace.rglob("*") if path.is_file()]
+    assert report in written and snapshot in written and workplan in written
+    for path in written:
+        assert TOKEN.encode() not in path.read_bytes(), path

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     import duckdb
 
 
+LATEST_DAY = dt.date(9998, 12, 31)
+"""The last day a check argument or the audit's today may be: slot and day arithmetic goes a
+few days past it, and must stay inside the calendar (which ends with 9999)."""
+
+
 class CheckArgs(BaseModel):
     """Arguments of a check kind: unknown keys are errors, so a typo cannot weaken a check."""
 
@@ -27,6 +32,14 @@ class CheckArgs(BaseModel):
 
     one_of: ClassVar[tuple[tuple[str, str], ...]] = ()
     """Pairs of arguments of which exactly one must be given."""
+
+    @field_validator("*")
+    @classmethod
+    def _in_the_calendar(cls, value: Any) -> Any:
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if isinstance(day, dt.date) and day > LATEST_DAY:
+            raise ValueError(f"must be on or before {LATEST_DAY}")
+        return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:
@@ -94,6 +107,20 @@ class RecordArgs(CheckArgs):
         return where, params, wanted
 
 
+DATED_BY = {
+    "progress": "recorded_at", "decisions": "recorded_at", "feedback": "recorded_at", "messages": "recorded_at",
+    "task_spawn_log": "created_at", "notes": "note_date", "activity_runs": "started_at",
+}
+"""The column that says when a record of the table was made."""
+
+
+def record_date(value: dt.date | None) -> str | None:
+    """A record's date as evidence shows it: an instant in UTC, or a day."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return value.isoformat() if value is not None else None
+
+
 @dataclass(frozen=True)
 class CheckContext:
     """What a check is judged against: the store, the repo whose records count, and the day."""
@@ -108,13 +135,14 @@ class CheckContext:
         return self.db.execute(sql, params).fetchall()
 
     def refs(self, source: str, table: str, where: str, params: Sequence[Any], reference: str = "id") -> list[EvidenceRef]:
-        """The records of ``table`` (this repo's) that match ``where``, newest last, as references."""
+        """The records of ``table`` (this repo's) that match ``where``, in file order, as references."""
         line = "line" if any(column.name == "line" for column in TABLE[table].all_columns) else "NULL::BIGINT"
+        dated = DATED_BY.get(table, "NULL")
         found = self.rows(
-            f"SELECT {reference}, path, {line} AS line FROM {table} WHERE repo = ? AND ({where}) ORDER BY path, 3",
+            f"SELECT {reference}, path, {line} AS line, {dated} AS dated FROM {table} WHERE repo = ? AND ({where}) ORDER BY path, 3",
             [self.repo, *params],
         )
-        return [EvidenceRef(source=source, reference=str(ref), path=path, line=line) for ref, path, line in found]
+        return [EvidenceRef(source=source, reference=str(ref), path=path, line=line, date=record_date(dated)) for ref, path, line, dated in found]
 
     def repo_file(self, path: str) -> str | None:
         """The text of a repo file, or None when it does not exist."""

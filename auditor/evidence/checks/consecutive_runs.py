@@ -16,14 +16,17 @@ Example::
 
 The meaning, exactly (docs/evidence.md says the same):
 
-- Expected slots are the fire times of ``schedule`` in ``timezone`` on days after ``after`` up
-  to the audit's today; a slot spans from its fire time to the next one.
-- A run belongs to the slot whose span holds its scheduled time: ``scheduled_for``, else the
-  Temporal ``TemporalScheduledStartTime``, else its start time.
-- Only scheduled runs count: an activity_runs row with ``trigger = schedule``, or a Temporal
-  execution with the ``TemporalScheduledById`` search attribute. Rows and executions are the
-  same run when their workflow ids (and run ids, when both have one) match. Executions count
-  for the activity when their schedule id is ``schedule_id`` or a row of the activity names them.
+- Expected slots are the fire times on days after ``after`` up to the audit's today, in
+  ``timezone``, of the engine that runs the activity: those a source provides
+  (``schedule_slots.jsonl``, live Temporal), else those of ``schedule`` by the local rules.
+- A run fills a slot only when no source says it was started otherwise than by the schedule
+  (an activity_runs row with ``trigger = schedule``, a Temporal execution with the
+  ``TemporalScheduledById`` search attribute) and its scheduled start (``scheduled_for``, the
+  Temporal ``TemporalScheduledStartTime``) is the slot's fire time, to the second. A manual or
+  triggered run fills no slot and breaks none. Rows and executions are the same run when their
+  workflow ids (and run ids, when both have one) match; when they disagree on the trigger or
+  the scheduled time, the slot is unclean and its problems cite both. Executions count for the
+  activity when their schedule id is ``schedule_id`` or a row of the activity names them.
 - A slot is clean when it has at least one scheduled run and every scheduled run in it has a
   history ending in WorkflowExecutionCompleted without ActivityTaskFailed/TimedOut events
   (unless ``allow_retries``) and a row with status ``success``, and the slot's day has a
@@ -37,6 +40,7 @@ The meaning, exactly (docs/evidence.md says the same):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -45,7 +49,7 @@ from pydantic import Field, TypeAdapter, field_validator, model_validator
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.checks.note import DATE_PLACEHOLDER
-from auditor.evidence.model import RunsResult, Slot, Streak
+from auditor.evidence.model import Engine, RunsResult, Slot, Streak
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -61,13 +65,16 @@ SOURCE_OF: dict[Requirement, SourceName] = {
     "progress": "state_hub.progress",
     "note": "notes",
 }
+SLOTS_SOURCE = "schedule_slots"
+"""Where the engine's slots come from (not a requirement: without any for the activity the
+local rules give them, but when it is unreadable the check is unknown)."""
 MAX_LISTED_PROBLEMS = 20
 """Slot problems listed in ``missing``; the slot table in the verdict has all of them."""
 
 SLOT_TABLE = """
 WITH slots AS (
     SELECT unnest($days::DATE[]) AS day, unnest($starts::TIMESTAMPTZ[]) AS slot_start,
-           unnest($ends::TIMESTAMPTZ[]) AS slot_end, unnest($note_names::VARCHAR[]) AS note_name
+           unnest($note_names::VARCHAR[]) AS note_name
 ),
 run_rows AS (
     SELECT * FROM activity_runs WHERE repo = $repo AND activity = $activity AND status <> 'missed'
@@ -80,14 +87,20 @@ runs AS (
     SELECT
         coalesce(r.workflow_id, h.workflow_id) AS workflow_id,
         coalesce(r.workflow_run_id, h.run_id) AS run_id,
-        coalesce(r.scheduled_for, h.scheduled_start, r.started_at, h.started_at) AS slot_time,
+        date_trunc('second', r.scheduled_for) AS row_slot,
+        date_trunc('second', h.scheduled_start) AS history_slot,
         coalesce(h.status, 'missing') AS history,
         coalesce(h.activity_failures, 0) AS activity_failures,
         coalesce(r.status, 'missing') AS run_row,
+        r.trigger AS row_trigger, h.scheduled_by,
         coalesce(
             (h.status = 'completed' AND r.status IN ('failed', 'timed_out', 'cancelled'))
             OR (r.status = 'success' AND h.status IN ('failed', 'timed_out', 'terminated', 'canceled')),
             false) AS disagree,
+        -- one source says a schedule started the run, the other that something else did
+        coalesce(r.run_id IS NOT NULL AND h.workflow_id IS NOT NULL AND (r.trigger = 'schedule') <> (h.scheduled_by IS NOT NULL), false)
+            AS trigger_disagree,
+        coalesce(date_trunc('second', r.scheduled_for) <> date_trunc('second', h.scheduled_start), false) AS time_disagree,
         coalesce(
             (NOT $need_history OR (h.status = 'completed' AND ($allow_retries OR h.activity_failures = 0)))
             AND (NOT $need_run_row OR r.status = 'success'),
@@ -112,12 +125,14 @@ slot_table AS (
     SELECT
         s.day, s.slot_start, s.note_name,
         count(p.workflow_id) AS run_count,
-        coalesce(bool_and(p.clean AND NOT p.disagree), false) AS runs_clean,
-        list(p ORDER BY p.slot_time, p.workflow_id) FILTER (WHERE p.workflow_id IS NOT NULL) AS runs,
+        coalesce(bool_and(p.clean AND NOT (p.disagree OR p.trigger_disagree OR p.time_disagree)), false) AS runs_clean,
+        list(p ORDER BY p.workflow_id, p.run_id) FILTER (WHERE p.workflow_id IS NOT NULL) AS runs,
         any_value(pr.status) AS progress_status, any_value(pr.path) AS progress_path,
         any_value(pr.line) AS progress_line, any_value(n.path) AS note_path
     FROM slots AS s
-    LEFT JOIN runs AS p ON p.slot_time >= s.slot_start AND p.slot_time < s.slot_end
+    -- a run fills the slot whose fire time is its scheduled start, to the second: a run
+    -- started at another time (`temporal schedule trigger`, a manual start) fills none
+    LEFT JOIN runs AS p ON p.row_slot = s.slot_start OR p.history_slot = s.slot_start
     LEFT JOIN progress_of_day AS pr ON pr.for_date = s.day
     LEFT JOIN note_of_day AS n ON n.name = s.note_name
     GROUP BY s.day, s.slot_start, s.note_name
@@ -209,28 +224,165 @@ def sources(args: ConsecutiveRunsArgs) -> tuple[SourceName, ...]:
 class ExpectedSlot:
     day: dt.date
     start: dt.datetime
-    end: dt.datetime
+    """The fire time: the scheduled start of the run that fills the slot."""
+
+
+def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """The instant ``day`` begins in ``zone``, less a microsecond: the end of the day before."""
+    from scheduler.slots import wall_time_to_instant
+
+    return wall_time_to_instant(dt.datetime.combine(day, dt.time()), zone) - dt.timedelta(microseconds=1)
+
+
+def _window(args: ConsecutiveRunsArgs, today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """(after, until]: the instants of the days after ``args.after`` up to ``today``, in the zone."""
+    zone = ZoneInfo(args.timezone)
+    return _midnight(args.after + dt.timedelta(days=1), zone), _midnight(today + dt.timedelta(days=1), zone)
+
+
+def _expected(args: ConsecutiveRunsArgs, starts: list[dt.datetime]) -> list[ExpectedSlot]:
+    zone = ZoneInfo(args.timezone)
+    return [ExpectedSlot(start.astimezone(zone).date(), start) for start in starts]
 
 
 def expected_slots(args: ConsecutiveRunsArgs, today: dt.date) -> list[ExpectedSlot]:
-    """The fire times of the schedule on days after ``args.after`` up to ``today``, in its zone.
+    """The fire times of the schedule on days after ``args.after`` up to ``today``, in its zone,
+    by the local rules (the scheduler's own cron arithmetic and daylight-saving rules)."""
+    from scheduler.slots import slots_between
 
-    The cron arithmetic (and its daylight-saving rules) is the scheduler's, so the auditor
-    expects exactly the slots the scheduler runs.
-    """
-    from scheduler.slots import next_slot_after, slots_between, wall_time_to_instant
+    return _expected(args, slots_between(args.schedule, ZoneInfo(args.timezone), *_window(args, today)))
 
+
+@dataclass(frozen=True)
+class SlotList:
+    """The expected slots of a check and where they come from."""
+
+    engine: Engine
+    """``temporal`` or ``local``: the engine whose fire times a source provided, or ``local``
+    when none did and the local rules computed them all."""
+    slots: list[ExpectedSlot]
+    window: tuple[dt.datetime, dt.datetime] | None = None
+    """The part of the check's window the engine's list covers (the local rules give the rest)."""
+    problem: str | None = None
+    """Why the list cannot be relied on: its source is unreadable, or the engine's list cannot
+    be the schedule the check names."""
+
+
+_ENGINE_SLOTS = """
+SELECT engine, slot, window_start, window_end FROM schedule_slots
+WHERE repo = ? AND activity = ? ORDER BY slot
+"""
+
+
+def slots_of(args: ConsecutiveRunsArgs, ctx: CheckContext) -> SlotList:
+    """The slots the check expects: where a source provides the engine's fire times for the
+    activity, those (inside the window the list covers); elsewhere the local rules'.
+    "Consecutive" means consecutive in this list."""
+    from auditor.evidence.judge import source_gaps
+
+    local = expected_slots(args, ctx.today)
+    gap = source_gaps(ctx.db, ctx.repo).get(SLOTS_SOURCE)
+    unreadable = gap.reason if gap else None
+    provided = ctx.rows(_ENGINE_SLOTS, [ctx.repo, args.activity])
+    after, until = _window(args, ctx.today)
+    if provided:
+        # The list is complete in its window, up to its last slot the audit's present admits
+        # (later ones are left out as future records): the local rules give the slots beyond.
+        first, last = max(after, max(row[2] for row in provided)), min(until, min(row[3] for row in provided), provided[-1][1])
+    if not provided or first >= last:
+        return SlotList("local", local, problem=unreadable)
+    engine = [row[1] for row in provided if first < row[1] <= last]
+    elsewhere = [slot.start for slot in local if not first < slot.start <= last]
+    return SlotList(
+        provided[0][0], _expected(args, sorted(engine + elsewhere)), (first, last),
+        unreadable or _disagreement(args, local, engine, (first, last)),
+    )
+
+
+def _disagreement(args: ConsecutiveRunsArgs, local: list[ExpectedSlot], starts: list[dt.datetime], covered: tuple[dt.datetime, dt.datetime]) -> str | None:
+    """The first whole day inside the list's window, without a change of UTC offset, on which the
+    engine's slots differ from the local rules' for the check's schedule: only daylight saving
+    may make the two differ, so a list that differs elsewhere belongs to another schedule (or
+    lost lines), and judging on it could call a streak of another schedule clean."""
     zone = ZoneInfo(args.timezone)
-    just_before = dt.timedelta(microseconds=1)
+    by_day: dict[dt.date, tuple[list[dt.datetime], list[dt.datetime]]] = {}
+    for slots, side in ((local, 0), (_expected(args, starts), 1)):
+        for slot in slots:
+            by_day.setdefault(slot.day, ([], []))[side].append(slot.start)
+    first, last = covered
+    for day, (expected, given) in sorted(by_day.items()):
+        start, end = _midnight(day, zone), _midnight(day + dt.timedelta(days=1), zone)
+        if not (first <= start and end <= last) or _offset(start, zone) != _offset(end, zone):
+            continue
+        if expected != given:
+            return (
+                f"the engine's slots on {day} ({_instants(given)}) are not the fire times of "
+                f"'{args.schedule}' in {args.timezone} ({_instants(expected)}), on a day without a daylight-saving change"
+            )
+    return None
 
-    def midnight(day: dt.date) -> dt.datetime:
-        return wall_time_to_instant(dt.datetime.combine(day, dt.time()), zone)
 
-    starts = slots_between(args.schedule, zone, midnight(args.after + dt.timedelta(days=1)) - just_before, midnight(today + dt.timedelta(days=1)) - just_before)
-    if not starts:
-        return []
-    ends = [*starts[1:], next_slot_after(args.schedule, zone, starts[-1]) or dt.datetime.max.replace(tzinfo=dt.UTC)]
-    return [ExpectedSlot(start.astimezone(zone).date(), start, end) for start, end in zip(starts, ends, strict=True)]
+def _offset(day_before_ends: dt.datetime, zone: ZoneInfo) -> dt.timedelta | None:
+    """The zone's UTC offset as the day after ``day_before_ends`` begins."""
+    return (day_before_ends + dt.timedelta(microseconds=1)).astimezone(zone).utcoffset()
+
+
+def _instants(starts: list[dt.datetime]) -> str:
+    return ", ".join(_utc(start) for start in starts) or "none"
+
+
+def slot_count(args: ConsecutiveRunsArgs, today: dt.date) -> int:
+    """How many slots :func:`expected_slots` would compute, from the cron fields alone (daylight
+    saving aside), so that a window too large to judge is refused before any slot is computed."""
+    return _fires(args.schedule, args.after + dt.timedelta(days=1), today)
+
+
+GREGORIAN_CYCLE = 146_097
+"""Days in 400 Gregorian years: dates and weekdays repeat after it, so counting never walks more."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _fires(schedule: str, first: dt.date, last: dt.date) -> int:
+    from croniter import croniter
+
+    parsed = croniter(schedule)
+    fields = parsed.expanded
+    minutes, hours, days, months, weekdays = fields[:5]
+    per_day = _size(minutes, 60) * _size(hours, 24) * (_size(fields[5], 60) if len(fields) > 5 else 1)
+    span = (last - first).days + 1
+    if span <= 0:
+        return 0
+    if days == ["*"] and months == ["*"] and weekdays == ["*"]:
+        return per_day * span
+    nth = getattr(parsed, "nth_weekday_of_month", {}) or {}
+
+    def matching(start: dt.date, length: int) -> int:
+        return sum(_cron_day(start + dt.timedelta(days=offset), days, months, weekdays, nth) for offset in range(length))
+
+    cycles, rest = divmod(span, GREGORIAN_CYCLE)
+    whole = cycles * matching(first, GREGORIAN_CYCLE) if cycles else 0
+    return per_day * (whole + matching(first + dt.timedelta(days=cycles * GREGORIAN_CYCLE), rest))
+
+
+def _size(values: list[Any], everything: int) -> int:
+    return everything if values == ["*"] else len(values)
+
+
+def _cron_day(day: dt.date, days: list[Any], months: list[Any], weekdays: list[Any], nth: dict[int, set[Any]]) -> bool:
+    """Whether cron fires on ``day`` (day of month and weekday are or-ed when both are given)."""
+    if months != ["*"] and day.month not in months:
+        return False
+    next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    last_of_month = (next_month - dt.timedelta(days=1)).day
+    by_month_day = days != ["*"] and (day.day in days or ("l" in days and day.day == last_of_month))
+    weekday = (day.weekday() + 1) % 7
+    occurrence = (day.day - 1) // 7 + 1
+    by_weekday = weekdays != ["*"] and weekday in weekdays and (
+        weekday not in nth or occurrence in nth[weekday] or ("l" in nth[weekday] and day.day + 7 > last_of_month)
+    )
+    if days == ["*"] or weekdays == ["*"]:
+        return (days == ["*"] or by_month_day) and (weekdays == ["*"] or by_weekday)
+    return by_month_day or by_weekday
 
 
 def slot_table_params(args: ConsecutiveRunsArgs, repo: str, slots: list[ExpectedSlot]) -> dict[str, Any]:
@@ -239,7 +391,6 @@ def slot_table_params(args: ConsecutiveRunsArgs, repo: str, slots: list[Expected
     return {
         "days": days,
         "starts": [slot.start for slot in slots],
-        "ends": [slot.end for slot in slots],
         "note_names": [args.note_template.replace(DATE_PLACEHOLDER, day.isoformat()) for day in days],
         "first_day": min(days, default=args.after),
         "last_day": max(days, default=args.after),
@@ -253,16 +404,19 @@ def slot_table_params(args: ConsecutiveRunsArgs, repo: str, slots: list[Expected
 
 
 def judge(args: ConsecutiveRunsArgs, ctx: CheckContext) -> RunsResult:
-    expected = expected_slots(args, ctx.today)
+    listed = slots_of(args, ctx)
+    expected = listed.slots
     rows = ctx.rows(SLOT_TABLE, slot_table_params(args, ctx.repo, expected)) if expected else []
     slots = SLOTS.validate_python([_slot(args, SlotRow(*row)) for row in rows])
     streak = _streak(slots, args.count)
     window = _closest_window(slots, args.count)
     passed = streak.longest >= args.count
+    if passed:  # the closest window of a passing check is its latest streak of clean slots
+        streak.satisfied_by = [slot.date for slot in window]
     evidence = [ref for slot in window for run in slot.runs for ref in run.evidence] + [
         ref for slot in window for ref in slot.evidence
     ]
-    return RunsResult(
+    result = RunsResult(
         kind=KIND,
         line=ctx.line,
         result="pass" if passed else "fail",
@@ -270,8 +424,15 @@ def judge(args: ConsecutiveRunsArgs, ctx: CheckContext) -> RunsResult:
         evidence=evidence if passed else [],
         missing=[] if passed else _missing(args, ctx.today, slots, streak, window),
         slots=slots,
+        slot_engine=listed.engine,
+        slot_window=[_utc(instant) for instant in listed.window] if listed.window else None,
         streak=streak,
     )
+    if listed.problem:
+        result.result = "unknown"
+        result.detail = f"unknown: {listed.problem} (judged on what could be read: {result.detail})"
+        result.missing = [listed.problem, *result.missing]
+    return result
 
 
 # Slots are built as plain data and validated into models in one call (SLOTS): building
@@ -359,6 +520,17 @@ def _run_problems(args: ConsecutiveRunsArgs, run: dict[str, Any]) -> list[str]:
     where_history = f"{run['history_path']} event {run['last_event_id']}"
     where_row = f"{run['row_path']}:{run['row_line']}"
     problems = []
+    if run["trigger_disagree"]:
+        temporal_says = f"scheduled by {run['scheduled_by']}" if run["scheduled_by"] else "not started by a schedule"
+        problems.append(
+            f"{name}: sources disagree on the trigger: activity_runs says {run['row_trigger']} ({where_row}), "
+            f"Temporal says {temporal_says} ({run['history_path']})"
+        )
+    if run["time_disagree"]:
+        problems.append(
+            f"{name}: sources disagree on the scheduled time: activity_runs says {_utc(run['row_slot'])} ({where_row}), "
+            f"Temporal says {_utc(run['history_slot'])} ({run['history_path']})"
+        )
     if run["disagree"]:
         problems.append(f"{name}: sources disagree: history says {history} ({where_history}), activity_runs says {row} ({where_row})")
     if args.needs("history"):
@@ -377,6 +549,10 @@ def _run_problems(args: ConsecutiveRunsArgs, run: dict[str, Any]) -> list[str]:
         elif row != "success" and not run["disagree"]:
             problems.append(f"{name}: activity_runs status {row} ({where_row})")
     return problems
+
+
+def _utc(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.UTC).isoformat()
 
 
 def _retries(failures: int) -> str:

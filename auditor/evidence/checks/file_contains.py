@@ -55,7 +55,8 @@ class FileContainsArgs(RepoPathArgs):
         for path, content in files:
             for number, line in enumerate(content.splitlines(), start=1):
                 if matcher.search(line):
-                    yield EvidenceRef(source="repo", reference=line.strip(), path=path, line=number)
+                    # A proof names the place, never the text: a file may hold what must not be shown.
+                    yield EvidenceRef(source="repo", reference=f"{path}:{number}", path=path, line=number)
 
     def no_files(self, ctx: CheckContext, wanted: str) -> CheckResult:
         detail = f"no file matches {self.path}" if is_glob(self.path) else f"{self.path} does not exist"

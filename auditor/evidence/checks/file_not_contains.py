@@ -15,9 +15,14 @@ symlink, over the size limit) makes it unknown, never a pass.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from auditor.evidence.checks.base import CheckContext
 from auditor.evidence.checks.file_contains import FileContainsArgs
 from auditor.evidence.model import CheckResult, EvidenceRef
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "file_not_contains"
 MAX_LISTED = 20
@@ -30,7 +35,7 @@ class FileNotContainsArgs(FileContainsArgs):
 ARGS = FileNotContainsArgs
 
 
-def sources(args: FileNotContainsArgs) -> tuple[str, ...]:
+def sources(args: FileNotContainsArgs) -> tuple[SourceName, ...]:
     return ("repo_files",)
 
 
@@ -40,7 +45,7 @@ def judge(args: FileNotContainsArgs, ctx: CheckContext) -> CheckResult:
         return args.no_files(ctx, f"files {args.path} without {args.wanted}")
     hits = list(args.hits(files))
     if hits:
-        listed = [f"{hit.path}:{hit.line}: {hit.reference}" for hit in hits[:MAX_LISTED]]
+        listed = [hit.reference for hit in hits[:MAX_LISTED]]  # path:line, never the line's text
         return ctx.result("fail", f"{hits[0].path}:{hits[0].line} holds {args.wanted} ({len(hits)} lines)", hits[:MAX_LISTED], [
             f"no line with {args.wanted} in {args.path}", *listed
         ])

@@ -57,5 +57,6 @@ def judge(args: HeadingArgs, ctx: CheckContext) -> CheckResult:
     target = args.text.strip().casefold()
     for line, text in headings(content):
         if text.casefold() == target:
-            return ctx.result("pass", f"{args.path}:{line} has the heading", [EvidenceRef(source="repo", reference=text, path=args.path, line=line)])
+            found = EvidenceRef(source="repo", reference=f"{args.path}:{line}", path=args.path, line=line)
+            return ctx.result("pass", f"{args.path}:{line} has the heading", [found])
     return ctx.result("fail", f"{args.path} has no heading '{args.text}'", missing=[wanted])

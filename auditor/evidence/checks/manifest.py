@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import yaml
 from pydantic import Field, model_validator
@@ -32,6 +32,9 @@ from pydantic import Field, model_validator
 from auditor.evidence.checks.base import CheckContext, RepoPathArgs
 from auditor.evidence.model import CheckResult, EvidenceRef
 from auditor.parse import yamlsafe
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "manifest"
 POD_SPECS = (("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec"), ("spec",))
@@ -58,7 +61,7 @@ class ManifestArgs(RepoPathArgs):
 ARGS = ManifestArgs
 
 
-def sources(args: ManifestArgs) -> tuple[str, ...]:
+def sources(args: ManifestArgs) -> tuple[SourceName, ...]:
     return ("repo_files",)
 
 

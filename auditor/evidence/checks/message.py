@@ -16,12 +16,15 @@ the id is recorded twice (which one is the message cannot be told).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from auditor.evidence.checks.base import CheckContext, RecordArgs, day_after
 from auditor.evidence.model import CheckResult
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "message"
 
@@ -35,7 +38,7 @@ class MessageArgs(RecordArgs):
 ARGS = MessageArgs
 
 
-def sources(args: MessageArgs) -> tuple[str, ...]:
+def sources(args: MessageArgs) -> tuple[SourceName, ...]:
     return ("state_hub.messages",)
 
 

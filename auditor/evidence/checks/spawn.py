@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from auditor.evidence.checks.base import CheckArgs, CheckContext
+from auditor.evidence.checks.base import CheckArgs, CheckContext, record_date
 from auditor.evidence.model import CheckResult, EvidenceRef
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ WITH log AS (
 latest AS (
     SELECT run_id FROM log GROUP BY run_id ORDER BY max(created_at) DESC, run_id DESC LIMIT 1
 )
-SELECT log.run_id, log.external_ref, log.path, log.line, issue.ref IS NOT NULL AS resolves
+SELECT log.run_id, log.external_ref, log.path, log.line, issue.ref IS NOT NULL AS resolves, log.created_at
 FROM log JOIN latest USING (run_id)
 LEFT JOIN (SELECT DISTINCT ref FROM issue_tasks WHERE repo = $repo) AS issue ON issue.ref = log.external_ref
 ORDER BY log.path, log.line
@@ -77,7 +77,10 @@ def judge(args: SpawnArgs, ctx: CheckContext) -> CheckResult:
     if not rows:
         return ctx.result("fail", f"no run of {subject} in task_spawn_log", missing=[f"a run of {subject} creating {expected} tasks"])
     run_id = rows[0][0]
-    evidence = [EvidenceRef(source="task_spawn_log", reference=ref or f"run {run_id}", path=path, line=line) for _, ref, path, line, _ in rows]
+    evidence = [
+        EvidenceRef(source="task_spawn_log", reference=ref or f"run {run_id}", path=path, line=line, date=record_date(created))
+        for _, ref, path, line, _, created in rows
+    ]
     missing = []
     created = len(rows)
     as_expected = created == args.count if args.count is not None else created >= (args.min or 1)
@@ -86,7 +89,7 @@ def judge(args: SpawnArgs, ctx: CheckContext) -> CheckResult:
     if args.refs_resolve:
         missing += [
             f"{path}:{line}: external_ref {ref} is not an issue-core task" if ref else f"{path}:{line}: no external_ref"
-            for _, ref, path, line, resolves in rows
+            for _, ref, path, line, resolves, _ in rows
             if not resolves
         ]
     detail = f"run {run_id} of {subject} created {created} task{'s' if created != 1 else ''}"

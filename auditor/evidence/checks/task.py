@@ -13,12 +13,15 @@ is written twice, or it has no status: what its status is cannot be told.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, StringConstraints, WithJsonSchema, field_validator
 
 from auditor.evidence.checks.base import CheckArgs, CheckContext
 from auditor.evidence.model import CheckResult, EvidenceRef
+
+if TYPE_CHECKING:
+    from auditor.evidence.sources.base import SourceName
 
 KIND = "task"
 Status = Annotated[str, StringConstraints(min_length=1)]
@@ -45,7 +48,7 @@ class TaskArgs(CheckArgs):
 ARGS = TaskArgs
 
 
-def sources(args: TaskArgs) -> tuple[str, ...]:
+def sources(args: TaskArgs) -> tuple[SourceName, ...]:
     return ("workspace",)
 
 

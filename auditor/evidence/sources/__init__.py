@@ -18,10 +18,12 @@ from auditor.evidence.sources import (
     live_activity_db,
     live_issue_core,
     live_notes,
+    live_schedule_slots,
     live_state_hub,
     live_temporal,
     notes,
     repo_files,
+    schedule_slots,
     state_hub,
     task_spawn_log,
     temporal,
@@ -39,6 +41,7 @@ SOURCES: dict[str, Source] = {
     for source in (
         temporal.SOURCE,
         activity_runs.SOURCE,
+        schedule_slots.SOURCE,
         state_hub.PROGRESS,
         state_hub.DECISIONS,
         state_hub.FEEDBACK,
@@ -57,6 +60,7 @@ LIVE_SOURCES: dict[str, LiveSource] = {
         live_temporal.SOURCE,
         live_activity_db.ACTIVITY_RUNS,
         live_activity_db.TASK_SPAWN_LOG,
+        live_schedule_slots.SOURCE,
         live_state_hub.PROGRESS,
         live_state_hub.DECISIONS,
         live_state_hub.FEEDBACK,
@@ -91,6 +95,7 @@ def load(db: duckdb.DuckDBPyConnection, targets: list[LoadTarget], progress: Pro
     import duckdb
 
     steps = [(target, source_for(name, target)) for target in targets for name in SOURCES]
+    reports: list[tuple[str, str, SourceReport]] = []
     for done, (target, source) in enumerate(steps):
         if progress:
             progress("Loading evidence", done, len(steps))
@@ -99,18 +104,25 @@ def load(db: duckdb.DuckDBPyConnection, targets: list[LoadTarget], progress: Pro
         except duckdb.Error as exc:  # a store failure is the source's problem, not a crash
             report = SourceReport("ok", str(target.bundle))
             report.add(Problem(str(target.bundle), 1, f"{source.name}: cannot load: {exc}"))
-        record(db, target.repo, source.name, report)
+        reports.append((target.repo, source.name, report))
+    record(db, reports)
     if progress:
         progress("Loading evidence", len(steps), len(steps))
 
 
-def record(db: duckdb.DuckDBPyConnection, repo: str, source: str, report: SourceReport) -> None:
-    db.execute(
-        "INSERT INTO source_states VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [repo, source, report.location, report.state, report.records, report.problem_count, report.detail],
-    )
-    if report.problems:
-        db.executemany(
-            "INSERT INTO source_problems VALUES (?, ?, ?, ?, ?)",
-            [(repo, source, problem.path, problem.line, problem.message) for problem in report.problems],
-        )
+def record(db: duckdb.DuckDBPyConnection, reports: list[tuple[str, str, SourceReport]]) -> None:
+    """Store how each (repo, source) went, and its problems: two statements for all of them."""
+    states = [
+        (repo, source, report.location, report.state, report.records, report.problem_count, report.detail)
+        for repo, source, report in reports
+    ]
+    problems = [
+        (repo, source, problem.path, problem.line, problem.message, problem.kind)
+        for repo, source, report in reports
+        for problem in [*report.problems, *report.notices]
+    ]
+    for table, rows in (("source_states", states), ("source_problems", problems)):
+        if rows:
+            columns = list(zip(*rows))
+            placeholders = ", ".join(f"unnest(${index + 1})" for index in range(len(columns)))
+            db.execute(f"INSERT INTO {table} SELECT {placeholders}", [list(column) for column in columns])

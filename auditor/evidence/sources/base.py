@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
-from auditor.config import SourcesConfig
+from auditor.config import Limits, SourcesConfig
 
 if TYPE_CHECKING:
     import duckdb
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from auditor.evidence.sources.http_service import ServiceClient
 
 State = Literal["ok", "not_configured", "missing", "unreadable"]
+ProblemKind = Literal["malformed", "duplicate", "future"]
+"""``malformed`` (WP044) makes its source unreadable; a collapsed exact ``duplicate`` (WP045)
+and a record dated after the audit's today (``future``, WP046, left out) are only reported."""
 
 SourceName = Literal[
     "temporal",
@@ -34,6 +37,7 @@ SourceName = Literal[
     "issue_core",
     "repo_files",
     "workspace",
+    "schedule_slots",
 ]
 """Every source's name: what a check kind's ``sources()`` returns. The registry in
 :mod:`auditor.evidence.sources` must hold exactly these (checked when it is imported), and the
@@ -60,6 +64,10 @@ class LoadTarget:
     """The scheduled runs that ``consecutive_runs`` checks ask about, for live Temporal."""
     workspace: tuple[WorkspaceEntry, ...] = ()
     """Every workplan and task read in this run, for ``task`` checks."""
+    horizon: Horizon | None = None
+    """Where evidence ends; None: nothing is from the future."""
+    limits: Limits = field(default_factory=Limits)
+    """The size limit of each kind of file read (``[limits]``)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,32 @@ class WorkspaceEntry:
     status: str | None
     path: str
     line: int
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The audit's present: a record dated after it is not evidence yet, and is left out."""
+
+    today: dt.date
+    until: dt.datetime
+    """The last instant that counts: now, or the end of ``today`` (UTC) for an audit of another day."""
+
+    @classmethod
+    def of(cls, today: dt.date, now: dt.datetime) -> Horizon:
+        end_of_today = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC) - dt.timedelta(microseconds=1)
+        # today is the clock's day in UTC or in the local zone (the default --today): the present is now
+        is_today = today in (now.astimezone(dt.UTC).date(), now.astimezone().date())
+        return cls(today, min(now, end_of_today) if is_today else end_of_today)
+
+    def after(self, instants: Iterable[dt.datetime | None], days: Iterable[dt.date | None] = ()) -> str | None:
+        """Why something carrying these instants and days is from the future, or None."""
+        for instant in instants:
+            if instant is not None and instant > self.until:
+                return f"dated {instant.isoformat()}, after the audit's present {self.until.isoformat()}; left out"
+        for day in days:
+            if day is not None and day > self.today:
+                return f"dated {day.isoformat()}, after the audit's today {self.today.isoformat()}; left out"
+        return None
 
 
 @dataclass(frozen=True)
@@ -87,6 +121,7 @@ class Problem:
     path: str
     line: int
     message: str
+    kind: ProblemKind = "malformed"
 
 
 @dataclass
@@ -99,11 +134,19 @@ class SourceReport:
     problems: list[Problem] = field(default_factory=list)
     """The first :data:`MAX_STORED_PROBLEMS` problems."""
     problem_count: int = 0
+    notices: list[Problem] = field(default_factory=list)
+    """Duplicates collapsed and future records left out (the first :data:`MAX_STORED_PROBLEMS`)."""
     reason: str | None = None
     """Why the source is not configured, missing, or (a live source) could not be read."""
 
     def add(self, *problems: Problem, total: int | None = None) -> None:
-        """Record problems; ``total`` counts those found beyond the ones given."""
+        """Record problems; ``total`` counts those found beyond the ones given. Notices
+        (duplicates, future records) are kept apart: they leave the source usable."""
+        notices = [problem for problem in problems if problem.kind != "malformed"]
+        self.notices += notices[: MAX_STORED_PROBLEMS - len(self.notices)]
+        problems = tuple(problem for problem in problems if problem.kind == "malformed")
+        if not problems and total is None:
+            return
         room = MAX_STORED_PROBLEMS - len(self.problems)
         self.problems += problems[:room]
         self.problem_count += len(problems) if total is None else total
@@ -183,8 +226,12 @@ def first_line(exc: BaseException) -> str:
 
 
 def redact(text: str, secret: str | None) -> str:
-    """``text`` without ``secret``: messages may quote what a server or a library said."""
-    return text.replace(secret, "[secret]") if secret else text
+    """``text`` without ``secret`` (registered, so redacted everywhere from now on) or any
+    other secret: messages may quote what a server or a library said."""
+    from common import redact as redaction
+
+    redaction.register(secret)
+    return redaction.redact(text)
 
 
 class SourceFileError(ValueError):
@@ -218,7 +265,15 @@ def bundle_location(name: str, target: LoadTarget, relative: str) -> tuple[Path 
     path, None and the report that says why."""
     if target.bundle is None:
         return None, SourceReport("not_configured", None, reason=f"no evidence directory configured for repo {target.repo}")
+    from auditor.evidence.evidence_files import RefusedFile, inside
+
     path = target.bundle / relative
     if not path.exists():
         return None, SourceReport("missing", str(path), reason=f"{path} does not exist")
-    return path, SourceReport("ok", str(path))
+    report = SourceReport("ok", str(path))
+    try:
+        inside(path, target.bundle)
+    except RefusedFile as exc:
+        report.add(Problem(str(path), exc.line, str(exc)))
+        return None, report
+    return path, report

@@ -29,6 +29,8 @@ import httpx
 from auditor.config import HttpServiceConfig
 from auditor.evidence.sources.base import SourceReport, first_line, redact
 from common.http import HttpClient, RetriesExhausted, RetryPolicy
+from contract import jsontext
+from common.redact import register as register_secret
 
 Fetched = TypeVar("Fetched")
 
@@ -118,8 +120,8 @@ class ServiceClient:
         raise self.error(f"{response.request.method} {response.url}: {what} (not retried)")
 
     def _json(self, response: httpx.Response) -> Any:
-        try:
-            return response.json()
+        try:  # the contract's reader: an object naming a key twice is malformed, as in bundle files
+            return jsontext.loads(response.content)
         except ValueError as exc:
             raise self.error(f"{response.request.method} {response.url}: malformed JSON: {first_line(exc)}") from None
 
@@ -149,6 +151,7 @@ def connect(settings: HttpServiceConfig) -> Iterator[ServiceClient]:
         token = os.environ.get(settings.token_env, "")
         if not token:
             raise ServiceError(f"environment variable {settings.token_env} (the token) is not set")
+        register_secret(token)  # redacted from every output from now on
         headers["Authorization"] = f"Bearer {token}"
     policy = RetryPolicy(settings.retries, settings.backoff)
     with _redacted_library_logs(token), HttpClient(timeout=settings.timeout, retry=policy, headers=headers) as http:

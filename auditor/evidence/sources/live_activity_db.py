@@ -55,7 +55,7 @@ class ActivityDatabaseSource:
         except DatabaseError as exc:
             report.fail(str(exc))
             return report
-        report.records = load_items(db, TABLE[self.table], target.repo, report.location or "", rows, report)
+        report.records = load_items(db, self.table, target, report.location or "", rows, report)
         return report
 
 

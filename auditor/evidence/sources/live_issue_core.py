@@ -14,7 +14,6 @@ from auditor.config import IssueCoreConfig
 from auditor.evidence.sources import issue_core
 from auditor.evidence.sources.base import LoadTarget, ServiceSource, SourceReport
 from auditor.evidence.sources.records import load_items
-from auditor.evidence.store import TABLE
 
 if TYPE_CHECKING:
     import duckdb
@@ -37,7 +36,7 @@ class LiveIssueCoreSource(ServiceSource):
         return [{"ref": ref, **task} if isinstance(task, dict) else task for ref, task in answers if task is not None]
 
     def store(self, db: duckdb.DuckDBPyConnection, target: LoadTarget, answer: list[Any], report: SourceReport) -> int:
-        return load_items(db, TABLE[issue_core.SOURCE.table], target.repo, report.location or "", answer, report)
+        return load_items(db, issue_core.SOURCE.table, target, report.location or "", answer, report)
 
 
 SOURCE = LiveIssueCoreSource()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.config import NotesConfig
 from auditor.evidence.sources.base import LoadTarget, Problem, ServiceSource, SourceReport
-from auditor.evidence.sources.notes import NAME, insert_notes, note_row
+from auditor.evidence.sources.notes import NAME, insert_notes, note_row, present
 
 if TYPE_CHECKING:
     import duckdb
@@ -27,7 +27,7 @@ class LiveNotesSource(ServiceSource):
         return client.items(settings.paths.notes)
 
     def store(self, db: duckdb.DuckDBPyConnection, target: LoadTarget, answer: list[Any], report: SourceReport) -> int:
-        return insert_notes(db, target.repo, list(_rows(answer, report)))
+        return insert_notes(db, target.repo, present(list(_rows(answer, report)), target, report))
 
 
 def _rows(items: list[Any], report: SourceReport) -> Iterator[dict[str, Any]]:

@@ -13,7 +13,6 @@ from auditor.config import StateHubConfig
 from auditor.evidence.sources import state_hub
 from auditor.evidence.sources.base import LoadTarget, ServiceSource, SourceReport
 from auditor.evidence.sources.records import RecordSource, load_items
-from auditor.evidence.store import TABLE
 
 if TYPE_CHECKING:
     import duckdb
@@ -38,7 +37,7 @@ class StateHubListing(ServiceSource):
         return client.items(getattr(settings.paths, self.endpoint))
 
     def store(self, db: duckdb.DuckDBPyConnection, target: LoadTarget, answer: list[Any], report: SourceReport) -> int:
-        return load_items(db, TABLE[self.bundle.table], target.repo, report.location or "", answer, report)
+        return load_items(db, self.bundle.table, target, report.location or "", answer, report)
 
 
 PROGRESS = StateHubListing(state_hub.PROGRESS, "progress")

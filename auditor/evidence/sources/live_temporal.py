@@ -18,7 +18,8 @@ import datetime as dt
 import importlib.util
 import os
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from auditor.config import TemporalConfig
 from auditor.evidence.sources import temporal
@@ -31,10 +32,6 @@ if TYPE_CHECKING:
 CONCURRENT_FETCHES = 8
 # Values are spliced into a visibility query; the scheduler's names are of this shape.
 _QUERY_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-
-class TemporalUnavailable(Exception):
-    """The cluster could not be asked; the message is one line, free of the API key."""
 
 
 class LiveTemporalSource:
@@ -57,27 +54,18 @@ class LiveTemporalSource:
                 queries.append(query)
         if not queries:  # no check asks about runs: nothing to connect for
             return report
-        api_key = os.environ.get(settings.api_key_env, "") if settings.api_key_env else None
-        if api_key == "":
-            report.fail(f"environment variable {settings.api_key_env} (the API key) is not set")
-            return report
-        if importlib.util.find_spec("temporalio") is None:
-            report.fail("the Temporal SDK is not installed: pip install 'workplan-auditor[temporal]'")
-            return report
-        try:
-            documents = asyncio.run(_fetch(settings, api_key, queries))
-        except TemporalUnavailable as exc:
-            report.fail(redact(str(exc), api_key))
+        documents = ask(settings, report, lambda client, timeout: _fetch(client, timeout, queries))
+        if documents is None:
             return report
         located = {f"{location}/{workflow_id}/{run_id}": (workflow_id, text) for (workflow_id, run_id), text in documents.items()}
         histories = read_files(report, sorted(located), lambda where: temporal.read_history(located[where][1], located[where][0]))
-        report.records = temporal.insert_histories(db, target.repo, histories)
+        report.records = temporal.insert_histories(db, target.repo, temporal.present(histories, target, report))
         return report
 
 
 def visibility_query(run: RunQuery, settings: TemporalConfig) -> str | None:
     """The query for ``run``, or None when a value cannot be put in a query safely."""
-    from scheduler.config import default_workflow_type
+    from contract.vocabulary import default_workflow_type
 
     workflow_type = settings.workflow_types.get(run.activity) or default_workflow_type(run.activity)
     if not (_QUERY_SAFE.fullmatch(run.schedule_id) and _QUERY_SAFE.fullmatch(workflow_type)):
@@ -86,26 +74,46 @@ def visibility_query(run: RunQuery, settings: TemporalConfig) -> str | None:
     return f"(TemporalScheduledById = '{run.schedule_id}' OR WorkflowType = '{workflow_type}') AND StartTime >= '{since}'"
 
 
-async def _fetch(settings: TemporalConfig, api_key: str | None, queries: list[str]) -> dict[tuple[str, str], str]:
-    """Every execution the queries list, as ``(workflow id, run id) -> history JSON``."""
+Answer = TypeVar("Answer")
+
+
+def ask(settings: TemporalConfig, report: SourceReport, work: Callable[[Client, dt.timedelta], Awaitable[Answer]]) -> Answer | None:
+    """Connect to the cluster and do ``work`` with the client and the per-call timeout; when the
+    cluster cannot be asked, None, and ``report`` fails with one line free of the API key."""
+    api_key = os.environ.get(settings.api_key_env, "") if settings.api_key_env else None
+    if api_key == "":
+        report.fail(f"environment variable {settings.api_key_env} (the API key) is not set")
+        return None
+    if importlib.util.find_spec("temporalio") is None:
+        report.fail("the Temporal SDK is not installed: pip install 'workplan-auditor[temporal]'")
+        return None
     from temporalio.client import Client
     from temporalio.service import RPCError
 
-    timeout = dt.timedelta(seconds=settings.timeout)
-    try:
+    async def connected() -> Answer:
         client = await asyncio.wait_for(
             Client.connect(settings.address, namespace=settings.namespace, api_key=api_key, tls=settings.use_tls), settings.timeout
         )
-        executions: dict[tuple[str, str], None] = {}
-        for query in queries:
-            async for execution in client.list_workflows(query, rpc_timeout=timeout):
-                executions[(execution.id, execution.run_id)] = None
-        limit = asyncio.Semaphore(CONCURRENT_FETCHES)
-        texts = await asyncio.gather(*(_history(client, key, timeout, limit) for key in executions))
+        return await work(client, dt.timedelta(seconds=settings.timeout))
+
+    try:
+        return asyncio.run(connected())
     except TimeoutError:
-        raise TemporalUnavailable(f"Temporal at {settings.address} did not answer within {settings.timeout:g} s") from None
+        cause = f"Temporal at {settings.address} did not answer within {settings.timeout:g} s"
     except (RuntimeError, RPCError) as exc:  # the SDK's connection errors are RuntimeError, with a multi-line cause
-        raise TemporalUnavailable(f"Temporal at {settings.address} (namespace {settings.namespace}): {first_line(exc)}") from None
+        cause = f"Temporal at {settings.address} (namespace {settings.namespace}): {first_line(exc)}"
+    report.fail(redact(cause, api_key))
+    return None
+
+
+async def _fetch(client: Client, timeout: dt.timedelta, queries: list[str]) -> dict[tuple[str, str], str]:
+    """Every execution the queries list, as ``(workflow id, run id) -> history JSON``."""
+    executions: dict[tuple[str, str], None] = {}
+    for query in queries:
+        async for execution in client.list_workflows(query, rpc_timeout=timeout):
+            executions[(execution.id, execution.run_id)] = None
+    limit = asyncio.Semaphore(CONCURRENT_FETCHES)
+    texts = await asyncio.gather(*(_history(client, key, timeout, limit) for key in executions))
     return dict(zip(executions, texts, strict=True))
 
 

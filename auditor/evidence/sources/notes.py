@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.evidence.sources.base import LoadTarget, SourceFileError, SourceReport, bundle_location, read_files
+from auditor.evidence import evidence_files
+from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, bundle_location, read_files
 from auditor.evidence.store import insert_columns
 from auditor.parse import yamlsafe
 from auditor.parse.values import as_date
@@ -26,9 +27,8 @@ _FRONTMATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*$", re.DOTALL 
 _DAY_IN_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def read_note(path: Path) -> dict[str, Any]:
-    """The row of one note; :class:`SourceFileError` when its frontmatter is broken."""
-    text = path.read_text(encoding="utf-8")
+def read_note(path: Path, text: str) -> dict[str, Any]:
+    """The row of the note ``path`` holding ``text``; :class:`SourceFileError` when its frontmatter is broken."""
     fields: dict[str, Any] = {}
     found = _FRONTMATTER.match(text)
     if found:
@@ -64,9 +64,23 @@ class NotesSource:
         directory, report = bundle_location(self.name, target, DIRECTORY)
         if directory is None:
             return report
-        rows = [row for _, row in read_files(report, sorted(directory.rglob("*.md")), read_note)]
-        report.records = insert_notes(db, target.repo, rows)
+        limit = target.limits.max_note_bytes
+        read = read_files(report, sorted(directory.rglob("*.md")), lambda path: read_note(path, evidence_files.require_text(path, target.bundle, limit)))
+        rows = [row for _, row in read]
+        report.records = insert_notes(db, target.repo, present(rows, target, report))
         return report
+
+
+def present(rows: list[dict[str, Any]], target: LoadTarget, report: SourceReport) -> list[dict[str, Any]]:
+    """The notes not dated after the audit's today; the others are noted and left out."""
+    kept = []
+    for row in rows:
+        future = target.horizon.after((), [row["note_date"]]) if target.horizon else None
+        if future:
+            report.add(Problem(row["path"], 1, f"note {row['name']} is {future}", "future"))
+        else:
+            kept.append(row)
+    return kept
 
 
 def insert_notes(db: duckdb.DuckDBPyConnection, repo: str, rows: list[dict[str, Any]]) -> int:

@@ -1,54 +1,48 @@
-"""Record files (JSON lines, CSV, Parquet) into a store table, validated column by column.
+"""Record files (JSON lines, CSV, Parquet) and service listings into a store table, each record
+checked against the record contract (:mod:`contract.records`) before it reaches the store.
 
-Every format, and the records a live service sends, is first staged as one JSON object per
-record with its line number, so one validation serves all: each malformed record becomes a
-problem naming its line (for a service, its position in the listing), and
-only sound records reach the table. The validation is SQL generated from the table's column
-declarations in :mod:`auditor.evidence.store`, so a million lines stay a DuckDB job.
+Every format, and the records a live service sends, becomes one JSON object per record with
+its line number (for a service, its position in the listing), and one reader judges them all:
+
+- a line that is not JSON, repeats a key in an object, or fails its record model is malformed:
+  a problem naming its line, and the source is unreadable (its checks unknown);
+- records with the same natural key are one record written twice: an exact repeat is collapsed
+  and noted (both lines), a repeat with other content is a problem citing both lines;
+- a record dated after the audit's present is left out and noted.
+
+Only the sound records reach the table.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.evidence.sources.base import MAX_STORED_PROBLEMS, LoadTarget, Problem, SourceReport, bundle_location
-from auditor.evidence.store import TABLE, Column, Table
+from pydantic import ValidationError
+
+from auditor.evidence import evidence_files
+from auditor.evidence.sources.base import LoadTarget, Problem, SourceReport, bundle_location
+from auditor.evidence.store import TABLE, insert_columns
+from contract import jsontext
+from contract.records import RECORDS, Record, problem
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     import duckdb
 
-# A time of day, then Z or a numeric offset: "2026-06-08T04:00:00Z", "2026-06-08 04:00:00+00".
-_OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d*)?)?\s?(Z|z|[+-]\d{2}(:?\d{2})?)$"
-_DAY = r"^\d{4}-\d{2}-\d{2}$"
-
-# One JSON text per line: a NUL delimiter and no quoting keep each line whole.
-_STAGE_JSON_LINES = (
-    "SELECT column0 AS text FROM read_csv(?, columns = {'column0': 'VARCHAR'}, delim = chr(0), quote = '',"
-    " escape = '', header = false, auto_detect = false)"
-)
 _STAGE_CSV = (
     "SELECT to_json(t) AS text FROM read_csv(?, header = true, skip = 0, all_varchar = true,"
     " store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans') AS t"
 )
 _STAGE_PARQUET = "SELECT to_json(t) AS text FROM (SELECT COLUMNS(*)::VARCHAR FROM read_parquet(?)) AS t"
 
-
-@dataclass(frozen=True)
-class Format:
-    stage: str
-    first_line: int
-    """File line of the first record: 1, or 2 below a CSV header."""
-
-
-FORMATS = {
-    ".jsonl": Format(_STAGE_JSON_LINES, 1),
-    ".csv": Format(_STAGE_CSV, 2),
-    ".parquet": Format(_STAGE_PARQUET, 1),
-}
+SUFFIXES = (".jsonl", ".csv", ".parquet")
 
 
 @dataclass(frozen=True)
@@ -72,103 +66,125 @@ class RecordSource:
             report.add(Problem(str(path), 1, f"{' and '.join(present)} both exist; keep one"))
             return report
         try:
-            report.records = load_records(db, TABLE[self.table], target.repo, path, report)
+            # DuckDB opens the file itself; whoever could swap it after this check could as
+            # well write the records, so checking the path is enough.
+            evidence_files.checked(path, target.bundle or path.parent, target.limits.max_records_bytes)
+        except evidence_files.RefusedFile as exc:
+            report.add(Problem(str(path), exc.line, str(exc)))
+            return report
+        try:
+            report.records = load_records(db, self.table, target, path, report)
         except duckdb.Error as exc:
-            report.add(Problem(str(path), _line_in(str(exc)), f"cannot read: {str(exc).splitlines()[0]}"))
+            report.add(_read_error(str(exc), path))
+        except OSError as exc:
+            report.add(Problem(str(path), 1, f"cannot read: {exc}"))
         return report
 
 
-def load_records(db: duckdb.DuckDBPyConnection, table: Table, repo: str, path: Path, report: SourceReport) -> int:
-    """Stage, validate and insert the records of ``path``; problems go to ``report``."""
-    form = FORMATS[path.suffix]
-    db.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {form.stage}", [str(path)])
-    if path.suffix == ".csv" and _csv_rejects(db, path, report):
-        return 0  # rows after a rejected one would get wrong line numbers; the source is unusable anyway
-    return _insert_staged(db, table, repo, str(path), form.first_line, report)
+def load_records(db: duckdb.DuckDBPyConnection, table: str, target: LoadTarget, path: Path, report: SourceReport) -> int:
+    """Read, check and insert the records of ``path``; problems go to ``report``."""
+    if path.suffix == ".jsonl":
+        documents = _json_lines(path, report)
+    elif path.suffix == ".csv":
+        documents = _csv_rows(db, path, report)
+    else:
+        db.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {_STAGE_PARQUET}", [str(path)])
+        documents = _staged(db, 1)
+    return insert_records(db, table, target, str(path), documents, report)
 
 
-def load_items(db: duckdb.DuckDBPyConnection, table: Table, repo: str, location: str, items: list[Any], report: SourceReport) -> int:
-    """Validate and insert records a service sent (JSON values), exactly as a file's lines are;
+def load_items(db: duckdb.DuckDBPyConnection, table: str, target: LoadTarget, location: str, items: list[Any], report: SourceReport) -> int:
+    """Check and insert records a service sent (JSON values), exactly as a file's lines are;
     a record's ``line`` is its 1-based position in the listing."""
-    db.execute("CREATE OR REPLACE TEMP TABLE staged AS SELECT unnest(?::VARCHAR[]) AS text", [[json.dumps(item) for item in items]])
-    return _insert_staged(db, table, repo, location, 1, report)
+    return insert_records(db, table, target, location, enumerate(items, start=1), report)
 
 
-def _insert_staged(db: duckdb.DuckDBPyConnection, table: Table, repo: str, location: str, first_line: int, report: SourceReport) -> int:
-    """Validate the records of the ``staged`` table (one JSON text each, in order) and insert the sound ones."""
-    db.execute(f"CREATE OR REPLACE TEMP TABLE checked AS {_checked(table.columns, first_line)}")
-    total, = db.execute("SELECT count(*) FROM checked WHERE problem IS NOT NULL").fetchall()[0]
-    first = db.execute(f"SELECT line, problem FROM checked WHERE problem IS NOT NULL ORDER BY line LIMIT {MAX_STORED_PROBLEMS}")
-    report.add(*(Problem(location, line, message) for line, message in first.fetchall()), total=total)
-    names = ", ".join(column.name for column in table.columns)
-    record, document = (", record", ", document") if table.keeps_record else ("", "")
-    loaded, = db.execute(
-        f"INSERT INTO {table.name} (repo, {names}{record}, path, line)"
-        f" SELECT ?, {names}{document}, ?, line FROM checked WHERE problem IS NULL",
-        [repo, location],
-    ).fetchall()[0]
-    db.execute("DROP TABLE staged; DROP TABLE checked")
-    return int(loaded)
-
-
-def _checked(columns: tuple[Column, ...], first_line: int) -> str:
-    """Each staged record as typed columns, and the first thing wrong with it (NULL when sound).
-
-    Every field is extracted, typed and cast once, into ``raw_<name>`` (its text),
-    ``type_<name>`` (its JSON type) and ``<name>`` (cast to the column's type).
-    """
-    paths = "[" + ", ".join(f"'$.{column.name}'" for column in columns) + "]"
-    fields = ", ".join(
-        f"v[{index}] AS raw_{column.name}, t[{index}] AS type_{column.name}" for index, column in enumerate(columns, start=1)
-    )
-    typed = ", ".join(
-        f"raw_{column.name} AS {column.name}" if column.type == "VARCHAR" else f"try_cast(raw_{column.name} AS {column.type}) AS {column.name}"
-        for column in columns
-    )
-    names = ", ".join(column.name for column in columns)
-    return f"""
-        SELECT line, {names}, document, {_problem(columns)} AS problem FROM (
-            SELECT *, {typed} FROM (
-                SELECT line, valid, is_object, document, {fields} FROM (
-                    SELECT line, valid, document, coalesce(json_type(document) = 'OBJECT', false) AS is_object,
-                           json_extract_string(document, {paths}) AS v, json_type(document, {paths}) AS t
-                    FROM (
-                        -- JSON functions raise on malformed text: they only ever see valid text or NULL.
-                        SELECT rowid + {first_line} AS line, json_valid(text) AS valid,
-                               CASE WHEN json_valid(text) THEN text END AS document
-                        FROM staged WHERE trim(coalesce(text, '')) <> ''
-                    )
-                )
-            )
-        )"""
-
-
-def _problem(columns: tuple[Column, ...]) -> str:
-    """A CASE expression naming the first thing wrong with a record, NULL when it is sound."""
-    branches = ["WHEN NOT valid THEN 'not valid JSON'", "WHEN NOT is_object THEN 'not a JSON object'"]
-    for column in columns:
-        name, raw, kind = column.name, f"raw_{column.name}", f"type_{column.name}"
-        absent = f"({kind} IS NULL OR {kind} = 'NULL')"
-        if column.required:
-            branches.append(f"WHEN {absent} THEN '''{name}'' is missing'")
-        branches.append(f"WHEN NOT {absent} AND {kind} <> 'VARCHAR' THEN '''{name}'' is not a string'")
-        if column.type == "TIMESTAMPTZ":
-            bad = f"{name} IS NULL OR NOT regexp_matches({raw}, '{_OFFSET}')"
-            wanted = "an ISO 8601 timestamp with a UTC offset"
-        elif column.type == "DATE":
-            bad = f"{name} IS NULL OR NOT regexp_matches({raw}, '{_DAY}')"
-            wanted = "a YYYY-MM-DD date"
-        elif column.values:
-            bad = f"{raw} NOT IN ({', '.join(_quote(item) for item in column.values)})"
-            wanted = "one of " + ", ".join(column.values)
-        else:
+def insert_records(
+    db: duckdb.DuckDBPyConnection, table: str, target: LoadTarget, location: str, documents: Iterable[tuple[int, Any]], report: SourceReport
+) -> int:
+    """Check each ``(line, JSON value)`` against the table's record model, collapse repeats of a
+    natural key, leave out future records, and insert the rest."""
+    model = RECORDS[table]
+    keeps_record = TABLE[table].keeps_record
+    kept: dict[tuple[Any, ...], tuple[int, Record, Any]] = {}
+    for line, document in documents:
+        record = _record(model, location, line, document, report)
+        if record is None:
             continue
-        branches.append(f"WHEN NOT {absent} AND ({bad}) THEN '''{name}'' is not {wanted}: ' || {raw}")
-    return "CASE " + " ".join(branches) + " END"
+        future = target.horizon.after(record.instants(), record.days()) if target.horizon else None
+        if future:
+            report.add(Problem(location, line, f"{_name(record)} is {future}", "future"))
+            continue
+        first = kept.get(record.key)
+        if first is None:
+            kept[record.key] = (line, record, document)
+        elif first[2] == document:  # every field, not only the modelled ones: `where:` reads them all
+            report.add(Problem(location, line, f"{_name(record)} repeats line {first[0]} exactly; counted once", "duplicate"))
+        else:
+            report.add(Problem(location, line, f"{_name(record)} conflicts with line {first[0]}: same key, other content"))
+    columns: dict[str, list[Any]] = {}
+    for line, record, document in kept.values():
+        whole = (("record", json.dumps(document)),) if keeps_record else ()
+        for name, value in (*record.row().items(), *whole, ("path", location), ("line", line)):
+            columns.setdefault(name, []).append(value)
+    return insert_columns(db, table, target.repo, columns)
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _record(model: type[Record], location: str, line: int, document: Any, report: SourceReport) -> Record | None:
+    if isinstance(document, Problem):
+        report.add(document)
+        return None
+    if not isinstance(document, dict):
+        report.add(Problem(location, line, "not a JSON object"))
+        return None
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        report.add(Problem(location, line, problem(exc)))
+        return None
+
+
+def _name(record: Record) -> str:
+    return " ".join(f"{name} {value!r}" for name, value in zip(record.key_fields, record.key))
+
+
+def _json_lines(path: Path, report: SourceReport) -> Iterator[tuple[int, Any]]:
+    """Each non-blank line of a JSON lines file, parsed (a :class:`Problem` where it is not JSON)."""
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, Problem(str(path), number, "not UTF-8 text")
+                continue
+            if not text.strip():
+                continue
+            try:
+                yield number, jsontext.loads(text)
+            except ValueError as exc:
+                yield number, Problem(str(path), number, f"not valid JSON: {_first(exc)}")
+
+
+def _csv_rows(db: duckdb.DuckDBPyConnection, path: Path, report: SourceReport) -> list[tuple[int, Any]]:
+    with path.open(encoding="utf-8", newline="") as text:
+        header = next(csv.reader(io.StringIO(text.readline())), [])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        report.add(Problem(str(path), 1, f"the header names {', '.join(repeated)} twice"))
+        return []
+    db.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {_STAGE_CSV}", [str(path)])
+    if _csv_rejects(db, path, report):
+        return []  # rows after a rejected one would get wrong line numbers; the source is unusable anyway
+    return list(_staged(db, 2))
+
+
+def _staged(db: duckdb.DuckDBPyConnection, first_line: int) -> Iterator[tuple[int, Any]]:
+    """The rows DuckDB staged (one JSON text each, in file order), with their file lines."""
+    rows = db.execute("SELECT rowid, text FROM staged ORDER BY rowid").fetchall()
+    db.execute("DROP TABLE staged")
+    for rowid, text in rows:
+        document = jsontext.loads(text)
+        yield rowid + first_line, {name: value for name, value in document.items() if value is not None}
 
 
 def _csv_rejects(db: duckdb.DuckDBPyConnection, path: Path, report: SourceReport) -> bool:
@@ -179,7 +195,33 @@ def _csv_rejects(db: duckdb.DuckDBPyConnection, path: Path, report: SourceReport
     return bool(rejects)
 
 
-def _line_in(message: str) -> int:
-    """The line DuckDB names in a read error, or 1."""
-    found = re.search(r"\bline (\d+)", message, re.IGNORECASE)
+def _first(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _read_error(message: str, path: Path) -> Problem:
+    """A DuckDB read error as a problem: its first line and, when it quotes the line it could
+    not read, the reason given after that (never the quoted text, which may be anything)."""
+    lines = message.splitlines()
+    # DuckDB's own line number can be off: the problem's line says where, the message what.
+    what = re.sub(r" on Line: \d+", "", lines[0])
+    quoted = next((index for index, line in enumerate(lines) if line.startswith("Original Line: ")), None)
+    if quoted is not None and quoted + 1 < len(lines) and lines[quoted + 1].strip():
+        what += ": " + lines[quoted + 1].strip()
+    return Problem(str(path), _line_in(message, path), f"cannot read: {what}")
+
+
+def _line_in(message: str, path: Path) -> int:
+    """The file line of a DuckDB read error: the first line of ``path`` holding the text DuckDB
+    quotes as the ``Original Line`` (the number DuckDB gives with it can be off), else the line
+    it names, else 1."""
+    quoted = re.search(r"^Original Line: (.+)$", message, re.MULTILINE)
+    if quoted:
+        wanted = quoted.group(1).encode("utf-8", "surrogateescape")
+        with path.open("rb") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.rstrip(b"\r\n").startswith(wanted):
+                    return number
+    found = re.search(r"\bline:? (\d+)", message, re.IGNORECASE)
     return int(found.group(1)) if found else 1

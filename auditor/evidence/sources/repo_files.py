@@ -13,27 +13,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from auditor.evidence import evidence_files
 from auditor.evidence.repo_paths import is_glob, literal_prefix, matches, may_hold
-from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport
+from auditor.evidence.sources.base import LoadTarget, Problem, SourceReport
 from auditor.evidence.store import insert_columns
 
 if TYPE_CHECKING:
     import duckdb
 
 NAME = "repo_files"
-MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_GLOB_FILES = 10_000
 """Files one glob may match: more is a walk over something that is not the repo's own."""
-
-
-def read_repo_file(path: Path) -> str | None:
-    """The text of one repo file, None when there is no such file; :class:`SourceFileError`
-    when it must not be read. Every read of the checkout goes through here."""
-    if not path.is_file():
-        return None
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise SourceFileError(f"over {MAX_FILE_BYTES} bytes; not read")
-    return path.read_text(encoding="utf-8", errors="replace")
 
 
 class RepoFilesSource:
@@ -50,12 +40,12 @@ class RepoFilesSource:
         for relative in sorted(exact):
             path = target.repo_root / relative
             try:
-                content = read_repo_file(path)
-            except SourceFileError as exc:
+                content = evidence_files.read_text(path, target.repo_root, target.limits.max_repo_file_bytes, errors="replace")
+            except evidence_files.RefusedFile as exc:
                 report.add(Problem(str(path), exc.line, str(exc)))
                 continue
             except OSError as exc:
-                report.add(Problem(str(path), 1, f"cannot read: {exc}"))
+                report.add(Problem(str(path), 1, f"cannot read: {exc.strerror or exc}"))
                 continue
             for name, value in (("path", relative), ("present", content is not None), ("content", content)):
                 columns[name].append(value)

@@ -13,22 +13,23 @@ import base64
 import binascii
 import functools
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, bundle_location, read_files
+from auditor.evidence import evidence_files
+from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, Where, bundle_location, read_files
 from auditor.evidence.store import insert_columns
+from contract import jsontext
+from contract.timestamps import parse_instant
+from contract.vocabulary import SCHEDULED_BY_ID, SCHEDULED_START_TIME
 
 if TYPE_CHECKING:
     import duckdb
 
 NAME = "temporal"
 DIRECTORY = "temporal"
-SCHEDULED_BY_ID = "TemporalScheduledById"
-SCHEDULED_START_TIME = "TemporalScheduledStartTime"
 ACTIVITY_FAILURES = frozenset({"ActivityTaskFailed", "ActivityTaskTimedOut"})
 CLOSE_STATUS = {
     "WorkflowExecutionCompleted": "completed",
@@ -83,9 +84,13 @@ def event_type_name(spelling: str) -> str:
 def read_history(text: str, stem: str) -> History:
     """Read one exported history; :class:`HistoryError` says what is wrong and where."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise HistoryError(f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        document = jsontext.loads(text)
+    except jsontext.RepeatedKey as exc:
+        raise HistoryError(f"not valid JSON: {exc}") from None
+    except ValueError as exc:
+        line = getattr(exc, "lineno", 1)
+        message = f"{exc.msg} (column {exc.colno})" if hasattr(exc, "msg") else str(exc)
+        raise HistoryError(f"not valid JSON: {message}", line) from None
     events = document.get("events") if isinstance(document, dict) else None
     if not isinstance(events, list) or not events:
         raise HistoryError("not a workflow history: no 'events' list")
@@ -147,7 +152,7 @@ def _payload(fields: dict[str, Any], name: str) -> str | None:
     if not isinstance(payload, dict) or "data" not in payload:
         return None
     try:
-        value = json.loads(base64.b64decode(payload["data"], validate=True))
+        value = jsontext.loads(base64.b64decode(payload["data"], validate=True))
     except (binascii.Error, ValueError, TypeError):
         raise HistoryError(f"search attribute {name} is not base64-encoded JSON") from None
     if isinstance(value, list):
@@ -156,15 +161,10 @@ def _payload(fields: dict[str, Any], name: str) -> str | None:
 
 
 def _instant(text: Any, what: str) -> dt.datetime:
-    if not isinstance(text, str):
-        raise HistoryError(f"{what} is not a timestamp")
     try:
-        instant = dt.datetime.fromisoformat(text)  # Python 3.11+ reads nanoseconds, keeping microseconds
-    except ValueError:
-        raise HistoryError(f"{what} is not an ISO 8601 timestamp: {text!r}") from None
-    if instant.tzinfo is None:
-        raise HistoryError(f"{what} has no UTC offset: {text!r}")
-    return instant
+        return parse_instant(text)
+    except ValueError as exc:
+        raise HistoryError(f"{what}: {exc}") from None
 
 
 class TemporalSource:
@@ -174,18 +174,32 @@ class TemporalSource:
         directory, report = bundle_location(self.name, target, DIRECTORY)
         if directory is None:
             return report
-        histories: list[tuple[Path, History]] = []
-        seen: dict[tuple[str, str | None], Path] = {}
-        read = read_files(report, sorted(directory.glob("*.json")), lambda path: read_history(path.read_text(encoding="utf-8"), path.stem))
-        for path, history in read:
-            key = (history.workflow_id, history.run_id)
-            if key in seen:
-                report.add(Problem(str(path), 1, f"a second history of workflow {key[0]} run {key[1]} (first: {seen[key]})"))
-                continue
-            seen[key] = path
-            histories.append((path, history))
-        report.records = insert_histories(db, target.repo, histories)
+        limit = target.limits.max_history_bytes
+        read = read_files(
+            report, sorted(directory.glob("*.json")),
+            lambda path: read_history(evidence_files.require_text(path, target.bundle, limit), path.stem),
+        )
+        report.records = insert_histories(db, target.repo, present(read, target, report))
         return report
+
+
+def present(read: Sequence[tuple[Where, History]], target: LoadTarget, report: SourceReport) -> list[tuple[Where, History]]:
+    """The histories that count: one per workflow run (a second is a problem), none with an event
+    or a scheduled start after the audit's present (those are noted and left out)."""
+    histories: list[tuple[Where, History]] = []
+    seen: dict[tuple[str, str | None], Where] = {}
+    for path, history in read:
+        future = target.horizon.after([history.scheduled_start, *(event.event_time for event in history.events)]) if target.horizon else None
+        if future:
+            report.add(Problem(str(path), 1, f"history of workflow {history.workflow_id} is {future}", "future"))
+            continue
+        key = (history.workflow_id, history.run_id)
+        if key in seen:
+            report.add(Problem(str(path), 1, f"a second history of workflow {key[0]} run {key[1]} (first: {seen[key]})"))
+            continue
+        seen[key] = path
+        histories.append((path, history))
+    return histories
 
 
 def insert_histories(db: duckdb.DuckDBPyConnection, repo: str, histories: Sequence[tuple[Path | str, History]]) -> int:

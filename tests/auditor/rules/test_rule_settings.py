@@ -31,3 +31,21 @@ def test_a_disabled_rule_reports_nothing_and_the_others_still_run(tmp_path, code
     assert {"WP021", "WP032"} <= before
     config = config_from_toml(tmp_path, f"[rules.{code}]\nenabled = false\n")
     assert {f.code for f in lint_text(UNKNOWN_DEPENDENCY, config=config)} == before - {code}
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("WP21", "[rules.WP21]: no rule WP21; did you mean WP021?"),
+     ("wp044", "[rules.wp044]: no rule wp044; did you mean WP044?"),
+     ("NOPE", "[rules.NOPE]: no rule NOPE; `auditor rules` lists the codes")],
+)
+def test_a_misspelt_rule_code_is_a_config_error_with_a_suggestion(tmp_path, code, message):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    (tmp_path / "auditor.toml").write_text(f'[rules.{code}]\nseverity = "error"\n', encoding="utf-8")
+    (tmp_path / "DEMO-WP-0001-demo-plan.md").write_text(CLEAN, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "DEMO-WP-0001-demo-plan.md"), "--config", str(tmp_path / "auditor.toml")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"error: {tmp_path / 'auditor.toml'}: {message}"]

@@ -102,8 +102,13 @@ def check(
     snapshot: Annotated[Path | None, typer.Option("--snapshot", help="Keep the evidence database in this file.")] = None,
     from_snapshot: FromSnapshotOption = None,
     strict_evidence: Annotated[bool, typer.Option("--strict-evidence", help="Unknown verdicts are errors.")] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Where to keep per-file results (default $XDG_CACHE_HOME/workplan-auditor).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read and lint every file afresh; neither use nor write the cache.")] = False,
 ) -> None:
     """Check workplans, judge their evidence, and report."""
+    from auditor.cache import default_cache_dir
     from auditor.commands import check as command
 
     def run() -> int:
@@ -118,8 +123,10 @@ def check(
             outputs=outputs,
             fail_on=fail_on.value,
             console=_stdout(),
-            status=_stderr(),
+            # A bar on stderr would still land in a terminal capture of JSON: JSON gets none.
+            status=None if any(destination.format == "json" for destination in outputs) else _stderr(),
             evidence=options,
+            cache_dir=None if no_cache else cache_dir or default_cache_dir(),
         )
 
     _exit_with(run)

@@ -1,4 +1,5 @@
-"""A progress bar for long evidence collection: shown on a terminal, silent otherwise."""
+"""Progress bars for reading a large workspace and for long evidence collection: shown on a
+terminal, silent otherwise (a pipe, a file, a CI log)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 ProgressCallback = Callable[[str, int, int], None]
+
+READING_BAR_FROM = 300
+"""Reading fewer files than this is quick enough to need no bar."""
+
+
+@contextmanager
+def reading_progress(console: Console | None, files: int) -> Iterator[ProgressCallback | None]:
+    """A bar for reading ``files`` workplans, when there are enough of them to wait for."""
+    with evidence_progress(console if files >= READING_BAR_FROM else None) as progress:
+        yield progress
 
 
 @contextmanager

@@ -7,19 +7,24 @@ per-file rules run on every core when there are enough files to pay for the proc
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
+import stat
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor.cache import Cache, Uncacheable, checkout_view, entry_key, finding_of, finding_row, findings_of, summary_of, to_entry
 from auditor.config import Config, ConfigError
-from auditor.linter import lint_workplan
+from auditor.linter import lint_workplan, run_rules
 from auditor.model import Finding, Workplan, WorkplanSummary
 from auditor.parse.workplan import read_workplan_source
+from auditor.progress import ProgressCallback
+from auditor.rules import rules_of_scope
 
 BUNDLED_WORKSPACES = Path(__file__).resolve().parent.parent / "workplans"
 DEFAULT_WORKPLAN_DIR = "workplans"
@@ -153,37 +158,156 @@ class Loaded:
     """The bytes each file was parsed from, by display path, when asked to keep them."""
 
 
-def load(files: list[WorkplanFile], config: Config, *, keep_sources: bool = False) -> Loaded:
-    """Parse and lint every file, in path order, on every core when worth it."""
+@dataclass
+class _Read:
+    """What is known about one file once read. ``entry`` is compact data (see
+    :mod:`auditor.cache`), which is all that crosses back from a worker process for most files;
+    ``hit`` says it came from the cache. A file that cannot be kept as an entry (it has
+    evidence, or YAML values JSON would change) comes back as objects: ``summary``,
+    ``findings`` and, with evidence, the whole ``workplan``."""
+
+    key: str | None = None
+    entry: dict | None = None
+    hit: bool = False
+    checkout_findings: list[list] = field(default_factory=list)
+    """Rows (see :func:`auditor.cache.finding_row`) of the rules that run on every check."""
+    summary: WorkplanSummary | None = None
+    findings: list[Finding] = field(default_factory=list)
+    workplan: Workplan | None = None
+    source: bytes | None = None
+    """The bytes the file was read from, when asked to keep them."""
+
+
+def load(
+    files: list[WorkplanFile],
+    config: Config,
+    cache: Cache | None = None,
+    progress: ProgressCallback | None = None,
+    *,
+    keep_sources: bool = False,
+) -> Loaded:
+    """Parse and lint every file, in path order: files the cache holds here, the others on
+    every core when there are enough of them to pay for the processes."""
+    results: list[_Read | None] = [None] * len(files)
+    if cache is not None:
+        for index, item in enumerate(files):
+            if item.path.name in cache.shard(item.path.parent).entries:
+                results[index] = _from_cache(item, config, cache, keep_sources)
+    pending = [index for index, result in enumerate(results) if result is None]
+    done = len(files) - len(pending)
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2:
-        parts = [_read_and_lint(files, config, keep_sources)]
-    else:
-        chunk = max(16, min(256, len(files) // (workers * 4)))
-        chunks = [files[start : start + chunk] for start in range(0, len(files), chunk)]
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(_read_and_lint, chunks, [config] * len(chunks), [keep_sources] * len(chunks)))
+    with ExitStack() as stack:
+        if len(pending) < PARALLEL_THRESHOLD or workers < 2:
+            parts = map(_read_and_lint, [[files[index] for index in pending]], [config], [keep_sources])
+        else:
+            size = max(16, min(256, len(pending) // (workers * 4)))
+            chunks = [[files[index] for index in pending[start : start + size]] for start in range(0, len(pending), size)]
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+            parts = pool.map(_read_and_lint, chunks, [config] * len(chunks), [keep_sources] * len(chunks))
+        read = iter(pending)
+        for part in parts:
+            for result in part:
+                results[next(read)] = result
+            done += len(part)
+            if progress is not None:
+                progress("reading workplans", done, len(files))
+    return _assembled(files, results, cache)
+
+
+def _assembled(files: list[WorkplanFile], results: list, cache: Cache | None) -> Loaded:
+    """Models from the compact results, in path order; new entries go into the cache."""
     loaded = Loaded([], [], [])
-    for part in parts:
-        loaded.summaries += part.summaries
-        loaded.findings += part.findings
-        loaded.with_evidence += part.with_evidence
-        loaded.sources.update(part.sources)
+    for item, result in zip(files, results, strict=False):
+        if result.source is not None:
+            loaded.sources[item.display] = result.source
+        if result.entry is None:
+            loaded.summaries.append(result.summary)
+            loaded.findings += result.findings
+            if result.workplan is not None:
+                loaded.with_evidence.append(result.workplan)
+            continue
+        if cache is not None and not result.hit:
+            shard = cache.shard(item.path.parent)
+            shard.entries[item.path.name] = [result.key, result.entry]
+            shard.changed = True
+        loaded.summaries.append(summary_of(result.entry))
+        loaded.findings += findings_of(result.entry)
+        loaded.findings += map(finding_of, result.checkout_findings)
     return loaded
 
 
-def _read_and_lint(files: list[WorkplanFile], config: Config, keep_sources: bool = False) -> Loaded:
+@functools.cache
+def _split_rules() -> tuple[list, list]:
+    """The per-file rules whose results may be cached, and those that run on every check."""
+    rules = rules_of_scope("workplan")
+    return [rule for rule in rules if getattr(rule, "CACHEABLE", True)], [rule for rule in rules if not getattr(rule, "CACHEABLE", True)]
+
+
+def _from_cache(item: WorkplanFile, config: Config, cache: Cache, keep_sources: bool) -> _Read | None:
+    """The cached result of ``item``, when the entry was made from these very bytes."""
+    data = _regular_file_bytes(item.path, config.limits.max_file_bytes)
+    if data is None:
+        return None
+    repo_root = str(item.repo_root) if item.repo_root else None
+    key, entry = cache.shard(item.path.parent).entries[item.path.name]
+    if key != entry_key(data, item.display, item.repo_name, repo_root):
+        return None
+    return _with_checkout_findings(_Read(key=key, entry=entry, hit=True, source=data if keep_sources else None), item, config)
+
+
+def _with_checkout_findings(result: _Read, item: WorkplanFile, config: Config) -> _Read:
+    """Run the rules that look beyond the file, on the entry: the same for cached and new ones."""
+    repo_root = str(item.repo_root) if item.repo_root else None
+    view = checkout_view(result.entry, item.repo_name, repo_root)
+    result.checkout_findings = [finding_row(finding) for finding in run_rules(_split_rules()[1], view, config)]
+    return result
+
+
+def _read_and_lint(files: list[WorkplanFile], config: Config, keep_sources: bool = False) -> list[_Read]:
     """Read, lint and summarise ``files`` (in a worker process for large workspaces)."""
-    loaded = Loaded([], [], [])
+    cacheable_rules = _split_rules()[0]
+    results = []
     for item in files:
-        workplan, source = read_workplan_source(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes)
-        if keep_sources and source is not None:
-            loaded.sources[item.display] = source
+        workplan, data = read_workplan_source(item.path, display_path=item.display, max_bytes=config.limits.max_file_bytes)
+        source = data if keep_sources else None
+        if data is None:  # unreadable: the workplan says why
+            results.append(_as_objects(workplan, item, config, source))
+            continue
         workplan.repo_name = item.repo_name
         workplan.repo_root = str(item.repo_root) if item.repo_root else None
-        loaded.findings += lint_workplan(workplan, config)
-        loaded.summaries.append(workplan.summary())
         if workplan.has_evidence():
-            loaded.with_evidence.append(workplan)
-    return loaded
+            results.append(_as_objects(workplan, item, config, source))
+            continue
+        try:
+            entry = to_entry(workplan, list(run_rules(cacheable_rules, workplan, config)))
+        except Uncacheable:
+            results.append(_as_objects(workplan, item, config, source))
+            continue
+        key = entry_key(data, item.display, item.repo_name, workplan.repo_root)
+        results.append(_with_checkout_findings(_Read(key=key, entry=entry, source=source), item, config))
+    return results
+
+
+def _as_objects(workplan: Workplan, item: WorkplanFile, config: Config, source: bytes | None) -> _Read:
+    workplan.repo_name = item.repo_name
+    workplan.repo_root = str(item.repo_root) if item.repo_root else None
+    return _Read(
+        summary=workplan.summary(),
+        findings=lint_workplan(workplan, config),
+        workplan=workplan if workplan.has_evidence() else None,
+        source=source,
+    )
+
+
+def _regular_file_bytes(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of a regular file within the size limit, else None."""
+    try:  # non-blocking, so that a FIFO put in place of a file cannot hang the run
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > max_bytes:
+                return None
+            data = handle.read(max_bytes + 1)
+    except OSError:
+        return None
+    return data if len(data) <= max_bytes else None

@@ -130,13 +130,53 @@ def generate(root: Path, days: int, activities: int) -> None:
             written += 1
 
 
-def median_seconds(action) -> float:
-    times = []
+def loaded_store(root: Path, days: int, activities: int):
+    """Generate the bundle under ``root`` and load it; returns the store and timing lines."""
+    for directory in ("temporal", "notes", "state_hub"):
+        (root / directory).mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    generate(root, days, activities)
+    rows = days * activities
+    lines = [f"generated {rows:,} run rows, {rows:,} progress rows, {NOTES:,} notes, {HISTORIES:,} history files "
+             f"in {time.perf_counter() - start:.1f} s"]
+    db = store.create(None)
+    target = LoadTarget(REPO, root)
+    start = time.perf_counter()
+    report = sources.SOURCES["temporal"].load(db, target)
+    history_seconds = time.perf_counter() - start
+    lines.append(f"history loading: {report.records:,} files in {history_seconds:.2f} s = {report.records / history_seconds:,.0f} files/s (aim >= 2,000)")
+    start = time.perf_counter()
+    for name in ("activity_runs", "state_hub.progress", "notes"):
+        sources.record(db, REPO, name, sources.SOURCES[name].load(db, target))
+    sources.record(db, REPO, "temporal", report)
+    lines.append(f"run rows, progress rows and notes loaded in {time.perf_counter() - start:.2f} s")
+    return db, lines
+
+
+def verdict_against_bare(db, days: int, window: int) -> dict:
+    """Medians, interleaved: the bare slot-table query, the verdict step, the expected slots."""
+    today = FIRST_DAY + dt.timedelta(days=days - 1)
+    judge = Judge(db, REPO, today)
+    workplan = parse_workplan(WORKPLAN.format(after=today - dt.timedelta(days=window)).encode(), "bench.md")
+    (task,) = workplan.tasks
+    spec = parse_block(task.evidence.text, task.evidence.line).spec
+    (node,) = spec.checks
+    params = slot_table_params(node.args, REPO, expected_slots(node.args, today))
+    timings: dict[str, list[float]] = {"bare": [], "step": [], "slots": []}
+    actions = {
+        "bare": lambda: db.execute(SLOT_TABLE, params).fetchall(),
+        "step": lambda: judge.verdict(workplan, task, spec),
+        "slots": lambda: expected_slots(node.args, today),
+    }
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, action in actions.items():
+            start = time.perf_counter()
+            action()
+            timings[name].append(time.perf_counter() - start)
+    verdict = judge.verdict(workplan, task, spec)
+    (check,) = verdict.checks
+    return {**{name: statistics.median(values) for name, values in timings.items()},
+            "slots_count": len(check.slots), "verdict": verdict.verdict, "longest": check.streak.longest}
 
 
 def main() -> None:
@@ -147,47 +187,16 @@ def main() -> None:
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
-        root = options.keep or Path(scratch)
-        for directory in ("temporal", "notes", "state_hub"):
-            (root / directory).mkdir(parents=True, exist_ok=True)
-        start = time.perf_counter()
-        generate(root, options.days, options.activities)
-        rows = options.days * options.activities
-        print(f"generated {rows:,} run rows, {rows:,} progress rows, {NOTES:,} notes, {HISTORIES:,} history files "
-              f"in {time.perf_counter() - start:.1f} s")
-
-        db = store.create()
-        target = LoadTarget(REPO, root)
-        start = time.perf_counter()
-        report = sources.SOURCES["temporal"].load(db, target)
-        history_seconds = time.perf_counter() - start
-        print(f"history loading: {report.records:,} files in {history_seconds:.2f} s = {report.records / history_seconds:,.0f} files/s (aim >= 2,000)")
-        start = time.perf_counter()
-        for name in ("activity_runs", "state_hub.progress", "notes"):
-            sources.record(db, [(REPO, name, sources.SOURCES[name].load(db, target))])
-        sources.record(db, [(REPO, "temporal", report)])
-        print(f"run rows, progress rows and notes loaded in {time.perf_counter() - start:.2f} s")
-
-        today = FIRST_DAY + dt.timedelta(days=options.days - 1)
-        judge = Judge(db, REPO, today)
-        print(f"verdict step vs bare slot-table query over {rows:,} run rows (median of {REPEATS}; aim <= 1.5 x):")
+        db, lines = loaded_store(options.keep or Path(scratch), options.days, options.activities)
+        print("\n".join(lines))
+        print(f"verdict step vs bare slot-table query over {options.days * options.activities:,} run rows (median of {REPEATS}; aim <= 1.5 x):")
         for window in sorted({30, 90, 180, 365, options.days}):
             if window > options.days:
                 continue
-            workplan = parse_workplan(WORKPLAN.format(after=today - dt.timedelta(days=window)).encode(), "bench.md")
-            (task,) = workplan.tasks
-            spec = parse_block(task.evidence.text, task.evidence.line).spec
-            (node,) = spec.checks
-            params = slot_table_params(node.args, REPO, expected_slots(node.args, today))
-            # Each lambda is timed at once, inside the loop: the loop variables it reads are current.
-            bare = median_seconds(lambda: db.execute(SLOT_TABLE, params).fetchall())  # noqa: B023
-            verdict_step = median_seconds(lambda: judge.verdict(workplan, task, spec))  # noqa: B023
-            croniter = median_seconds(lambda: expected_slots(node.args, today))  # noqa: B023
-            verdict = judge.verdict(workplan, task, spec)
-            (check,) = verdict.checks
-            print(f"  {len(check.slots):>5,} slots: bare query {bare * 1000:6.1f} ms, verdict step {verdict_step * 1000:6.1f} ms"
-                  f" = {verdict_step / bare:.2f} x  (of which expected slots from croniter {croniter * 1000:.1f} ms;"
-                  f" verdict {verdict.verdict}, longest clean streak {check.streak.longest})")
+            result = verdict_against_bare(db, options.days, window)
+            print(f"  {result['slots_count']:>5,} slots: bare query {result['bare'] * 1000:6.1f} ms, verdict step {result['step'] * 1000:6.1f} ms"
+                  f" = {result['step'] / result['bare']:.2f} x  (of which expected slots from croniter {result['slots'] * 1000:.1f} ms;"
+                  f" verdict {result['verdict']}, longest clean streak {result['longest']})")
 
 
 if __name__ == "__main__":

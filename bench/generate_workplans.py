@@ -1,9 +1,11 @@
 """Generate N workplan files in the real format (~9 KB, 6 tasks, prose, bullets, references).
 
-    python bench/generate_workplans.py OUT_DIR [N]
+    python bench/generate_workplans.py OUT_DIR [N] [--messy]
 
-Files are deterministic for a given N, and consistent enough that a check finds only the
-occasional warning, as a real workspace would.
+Files are deterministic for a given N. The near-clean corpus is consistent enough that a check
+finds only the occasional warning, as a real workspace would. The messy one is a checkout
+(``OUT_DIR/.git`` and ``OUT_DIR/workplans/``, so the repo root is known) whose every workplan
+back-ticks 14 repo paths that do not exist: 14 WP031 findings per file.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ def prose(rng: random.Random, lines: int) -> str:
     return "\n".join(" ".join(rng.choice(WORDS) for _ in range(12)) for _ in range(lines))
 
 
-def workplan(number: int, rng: random.Random) -> str:
+MISSING_PATHS = 14
+
+
+def workplan(number: int, rng: random.Random, messy: bool = False) -> str:
     workplan_id = f"BENCH-WP-{number:04d}" if number < 10_000 else f"BENCH{number // 10_000}-WP-{number % 10_000:04d}"
     out = [
         "---",
@@ -58,6 +63,8 @@ def workplan(number: int, rng: random.Random) -> str:
             *[f"- {prose(rng, 1)}" for _ in range(4)],
             f"- `{workplan_id}-T0{(index % 6) + 1}` agrees with `docs/runbook.md`",
         ]
+        if messy:
+            out += [f"- touches `src/module_{number}_{index}_{slot}.py`" for slot in range(MISSING_PATHS // len(STATUSES) + (index <= MISSING_PATHS % len(STATUSES)))]
         if status == "wait":
             out += ["Current wait reason: " + prose(rng, 2)]
         else:
@@ -66,12 +73,21 @@ def workplan(number: int, rng: random.Random) -> str:
     return "\n".join(out)
 
 
-def generate(directory: Path, count: int) -> list[Path]:
+def generate(directory: Path, count: int, messy: bool = False) -> list[Path]:
+    """Write the corpus; returns the workplan paths. A messy corpus is ``directory/workplans``
+    inside a stand-in checkout (``directory/.git`` and the ``docs/runbook.md`` it cites)."""
+    if messy:
+        (directory / ".git").mkdir(parents=True, exist_ok=True)
+        (directory / "docs").mkdir(exist_ok=True)
+        (directory / "docs" / "runbook.md").write_text("# Runbook\n", encoding="utf-8")
+        (directory / "history").mkdir(exist_ok=True)
+        (directory / "history" / "2026-06-16-intent-gap-analysis.md").write_text("# Analysis\n", encoding="utf-8")
+        directory = directory / "workplans"
     directory.mkdir(parents=True, exist_ok=True)
     rng = random.Random(count)
     paths = []
     for number in range(count):
-        text = workplan(number, rng)
+        text = workplan(number, rng, messy)
         path = directory / f"{text.split(chr(10))[1][4:]}-generated.md"
         path.write_text(text, encoding="utf-8")
         paths.append(path)
@@ -79,4 +95,5 @@ def generate(directory: Path, count: int) -> list[Path]:
 
 
 if __name__ == "__main__":
-    generate(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10_000)
+    arguments = [argument for argument in sys.argv[1:] if argument != "--messy"]
+    generate(Path(arguments[0]), int(arguments[1]) if len(arguments) > 1 else 10_000, "--messy" in sys.argv)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from auditor.cache import Cache
 from common.files import replace_file
 from common.redact import redact
 from auditor.config import Config, ConfigError
@@ -80,24 +81,39 @@ class Checked:
     """The bytes each workplan was read from, when kept (``close`` edits exactly those)."""
 
 
-def read(targets: list[str], config: Config) -> Checked:
+def read(targets: list[str], config: Config, cache_dir: Path | None = None, status: Console | None = None) -> Checked:
     """Resolve targets, then read and lint every workplan."""
-    return _read_resolved(resolve_targets(targets, config), config, keep_sources=False)
+    return _read_resolved(resolve_targets(targets, config), config, keep_sources=False, cache_dir=cache_dir, status=status)
 
 
-def _read_resolved(resolved: list[Target], config: Config, *, keep_sources: bool) -> Checked:
+def _read_resolved(
+    resolved: list[Target], config: Config, *, keep_sources: bool, cache_dir: Path | None = None, status: Console | None = None
+) -> Checked:
+    """Read and lint every workplan, reusing what ``cache_dir`` holds for unchanged files (the
+    rules that look across files always run); a bar on ``status`` when there are many files."""
+    from auditor.progress import reading_progress
+
     files = [item for target in resolved for item in target.files]
-    with paused_gc():
-        loaded = load(files, config, keep_sources=keep_sources)
+    cache = Cache.open(cache_dir, config) if cache_dir is not None else None
+    with paused_gc(), reading_progress(status, len(files)) as progress:
+        loaded = load(files, config, cache, progress, keep_sources=keep_sources)
         findings = loaded.findings + lint_workspace(loaded.summaries, config)
+    if cache is not None:
+        cache.save()
     return Checked(resolved, loaded.summaries, findings, loaded.with_evidence, sources=loaded.sources)
 
 
 def collect(
-    resolved: list[Target], config: Config, evidence: EvidenceOptions, status: Console | None = None, *, keep_sources: bool = False
+    resolved: list[Target],
+    config: Config,
+    evidence: EvidenceOptions,
+    status: Console | None = None,
+    *,
+    keep_sources: bool = False,
+    cache_dir: Path | None = None,
 ) -> Checked:
     """Read and lint every workplan of resolved targets, then judge the evidence blocks."""
-    checked = _read_resolved(resolved, config, keep_sources=keep_sources)
+    checked = _read_resolved(resolved, config, keep_sources=keep_sources, cache_dir=cache_dir, status=status)
     if checked.with_evidence or evidence.from_snapshot:
         _judge_evidence(checked, evidence, config, status)
     return checked
@@ -144,10 +160,11 @@ def run(
     console: Console,
     status: Console | None = None,
     evidence: EvidenceOptions | None = None,
+    cache_dir: Path | None = None,
 ) -> int:
     """Check, write every output, and return the exit code; an output that cannot be written
     is a :class:`ConfigError` naming it, after the others were written."""
-    checked = collect(resolve_targets(targets, config), config, evidence or EvidenceOptions(), status)
+    checked = collect(resolve_targets(targets, config), config, evidence or EvidenceOptions(), status, cache_dir=cache_dir)
     report = build_report(checked.workplans, checked.findings, checked.verdicts, FAIL_ON[fail_on])
     today = (evidence.today if evidence else None) or dt.date.today()
     report.run = RunInfo(targets=targets, today=today, generated_at=dt.datetime.now(dt.UTC))

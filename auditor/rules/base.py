@@ -13,6 +13,11 @@ A rule is a module in :mod:`auditor.rules` with four constants and one generator
 
     def check(subject, ctx) -> Iterator[Hit]: ...
 
+A workplan rule whose result depends on more than the file's bytes and the configuration sets
+``CACHEABLE = False``: it runs on every check, even for a file whose other results come from the
+cache, and then sees only the file's path, id, directives, path references and repo
+(an :class:`auditor.cache.CheckoutView`).
+
 The module docstring holds PASS/FAIL examples: they are the rule's docs.
 """
 

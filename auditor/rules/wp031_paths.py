@@ -26,6 +26,8 @@ CODE = "WP031"
 SEVERITY = Severity.warning
 SCOPE = "workplan"
 SUMMARY = "back-ticked repo path does not exist in the checkout"
+CACHEABLE = False
+"""The checkout changes without the workplan changing: looked up on every check."""
 
 
 def check(workplan: Workplan, ctx: Context) -> Iterator[Hit]:
@@ -33,8 +35,9 @@ def check(workplan: Workplan, ctx: Context) -> Iterator[Hit]:
         return
     root = Path(workplan.repo_root)
     for reference in workplan.references:
-        # os.path.exists, not Path.exists: a name too long for the file system is simply absent.
-        if reference.kind == "path" and not os.path.exists(root / reference.value):
+        # os.path.exists, not Path.exists: a name too long for the file system is simply absent;
+        # os.path.join, not Path /: this runs for every path of every file on every check.
+        if reference.kind == "path" and not os.path.exists(os.path.join(workplan.repo_root, reference.value)):
             yield Hit(
                 workplan,
                 f"'{reference.value}' does not exist in {root.name}",

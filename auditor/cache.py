@@ -18,6 +18,8 @@ looks across files run on every check.
 
 from __future__ import annotations
 
+import contextlib
+
 import hashlib
 import json
 import os
@@ -106,10 +108,8 @@ class Cache:
         """Write every shard that changed; a cache that cannot be written is simply not kept."""
         for shard in {id(shard): shard for shard in self.shards.values()}.values():
             if shard.changed:
-                try:
+                with contextlib.suppress(OSError):  # a cache that cannot be written is only slower next time
                     _write_shard(shard)
-                except OSError:
-                    pass
 
 
 def _read_shard(path: Path, key: str) -> dict[str, list[Any]]:

@@ -137,9 +137,11 @@ def loaded_store(root: Path, days: int, activities: int):
     start = time.perf_counter()
     generate(root, days, activities)
     rows = days * activities
-    lines = [f"generated {rows:,} run rows, {rows:,} progress rows, {NOTES:,} notes, {HISTORIES:,} history files "
-             f"in {time.perf_counter() - start:.1f} s"]
-    db = store.create(None)
+    lines = [
+        (f"generated {rows:,} run rows, {rows:,} progress rows, {NOTES:,} notes, {HISTORIES:,} history files"
+        f" in {time.perf_counter() - start:.1f} s")
+    ]
+    db = store.create()
     target = LoadTarget(REPO, root)
     start = time.perf_counter()
     report = sources.SOURCES["temporal"].load(db, target)

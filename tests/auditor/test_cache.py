@@ -70,7 +70,7 @@ def damaged(data: bytes) -> list[bytes]:
     """The shard with a byte flipped in its header, digest, structure and values, and truncated."""
     flips = [0, len(data) // 3, len(data) // 2, len(data) - 2, data.index(b"\n") + 3]
     versions = [data[:offset] + bytes([data[offset] ^ 0x01]) + data[offset + 1 :] for offset in flips]
-    return versions + [data[: len(data) // 2], data[:10], b""]
+    return [*versions, data[: len(data) // 2], data[:10], b""]
 
 
 def test_corrupt_entries_are_ignored_and_rebuilt(tmp_path: Path) -> None:

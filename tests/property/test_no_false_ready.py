@@ -217,7 +217,7 @@ def shared_store() -> Any:
     if next(_USES) % STORE_USES == 0:
         for old in _STORE:
             old.close()
-        _STORE[:] = [store.create(None)]
+        _STORE[:] = [store.create()]
         _STORE[0].execute("SET threads = 1")  # tiny stores: more threads only contend with the other test worker
     return _STORE[0]
 
@@ -246,6 +246,7 @@ def audited(bundle: Path, tasks: tuple[str, ...] = TASKS) -> dict[str, str]:
     # What sources.load does, for the sources these tasks' checks read (in its order): a
     # source no check reads cannot change a verdict, and loading it costs statements.
     needed = set().union(*(sources_read(spec.checks) for task, spec in blocks if task.id in tasks))
+    needed.add("schedule_slots")  # consecutive_runs asks it for the engine's slots (optional, so not among its sources)
     sources.record(db, [(repo, name, source.load(db, target)) for name, source in sources.SOURCES.items() if name in needed])
     judge = Judge(db, repo, reference.TODAY)
     return {task.id: judge.verdict(workplan, task, spec).verdict for task, spec in blocks if task.id in tasks}

@@ -158,7 +158,7 @@ def test_a_live_temporal_source_provides_the_servers_slots(exported: dict[dt.dat
     case = next(case for case in CASES if case.key == "America/New_York 2026-11-01 0 1 * * *")
     present = dt.datetime.combine(case.today, dt.time.max, dt.UTC)
     queries = {RunQuery(case.activity, case.activity, case.after), RunQuery("never_applied", "never_applied", case.after)}
-    db = store.create(None)
+    db = store.create()
     target = LoadTarget("core", None, sources=SourcesConfig(temporal=TemporalConfig(address=temporal_address)),
                         runs=frozenset(queries), horizon=Horizon.of(case.today, present))
     report = LIVE_SLOTS.load(db, target)
@@ -171,7 +171,7 @@ def test_a_live_temporal_source_provides_the_servers_slots(exported: dict[dt.dat
         (case.activity, "temporal", start, present, f"temporal://{temporal_address}/default/schedules/{case.activity}")}
 
     empty = LoadTarget("core", None, sources=target.sources, runs=frozenset({RunQuery(NEW_YEAR, NEW_YEAR, case.after)}), horizon=target.horizon)
-    report = LIVE_SLOTS.load(store.create(None), empty)
+    report = LIVE_SLOTS.load(store.create(), empty)
     assert report.state == "unreadable" and report.records == 0
     (problem,) = report.problems
     assert problem.path == f"temporal://{temporal_address}/default/schedules/{NEW_YEAR}" and "has no fire time" in problem.message

@@ -65,7 +65,7 @@ SOURCE_OF: dict[Requirement, SourceName] = {
     "progress": "state_hub.progress",
     "note": "notes",
 }
-SLOTS_SOURCE = "schedule_slots"
+SLOTS_SOURCE: SourceName = "schedule_slots"
 """Where the engine's slots come from (not a requirement: without any for the activity the
 local rules give them, but when it is unreadable the check is unknown)."""
 MAX_LISTED_PROBLEMS = 20

@@ -11,7 +11,7 @@ import enum
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import IO, Annotated, NoReturn, cast
 
 import typer
 from rich.console import Console
@@ -72,11 +72,11 @@ def _exit_with(command: Callable[[], int]) -> NoReturn:
 
 
 def _stdout() -> Console:
-    return Console(file=RedactingWriter(sys.stdout), soft_wrap=True, emoji=False)
+    return Console(file=cast("IO[str]", RedactingWriter(sys.stdout)), soft_wrap=True, emoji=False)
 
 
 def _stderr() -> Console:
-    return Console(file=RedactingWriter(sys.stderr), stderr=True)
+    return Console(file=cast("IO[str]", RedactingWriter(sys.stderr)), stderr=True)
 
 
 def _day(today: dt.datetime | None) -> dt.date | None:

@@ -24,7 +24,7 @@ import re
 import threading
 import traceback
 from collections.abc import Iterable
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO, TypeVar, cast
 from urllib.parse import quote
 
 PLACEHOLDER = "[secret]"
@@ -79,7 +79,7 @@ def redact_data(value: Value) -> Value:
     tuples, dicts (keys too) and strings; anything else is returned as it is."""
     if _pattern is None:
         return value
-    return _scrub(value)
+    return cast(Value, _scrub(value))
 
 
 def _scrub(value: Any) -> Any:

@@ -158,12 +158,16 @@ HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 AlertEvent = Literal["failed", "missed", "recovered"]
 
 
+def _every_alert_event() -> list[AlertEvent]:
+    return ["failed", "missed", "recovered"]
+
+
 class AlertConfig(_Strict):
     """A webhook that receives alert payloads (see scheduler/alerts.py)."""
 
     url: HttpUrl
     token_env: str | None = None
-    events: list[AlertEvent] = Field(default_factory=lambda: ["failed", "missed", "recovered"], min_length=1)
+    events: list[AlertEvent] = Field(default_factory=_every_alert_event, min_length=1)
 
 
 class ActivityConfig(_Strict):

@@ -146,7 +146,10 @@ def execute(context: RunContext, activity: ActivityConfig, started: StartedRun) 
         context.emit("retried", row, attempt=attempt + 1, status=result.outcome, message=result.error,
                      output_tail=result.stderr_tail or result.stdout_tail)
         progress = JournalEntry.progress(row, attempt, [closed])
-        if not _record(context, lambda s, n=attempt, e=closed: s.record_progress(row, n, [e]), progress):
+        def write_closed(s: Session, n: int = attempt, e: Event = closed) -> bool:
+            return s.record_progress(row, n, [e])
+
+        if not _record(context, write_closed, progress):
             return _overtaken(row, attempt)
         if context.cancellation.wait(activity.backoff_before(attempt + 1).total_seconds()):
             cancelled = AttemptResult("cancelled", None, "cancelled during retry backoff", "", "")
@@ -154,7 +157,10 @@ def execute(context: RunContext, activity: ActivityConfig, started: StartedRun) 
         attempt += 1
         opened = _attempt_events(history, activity, attempt, context.clock.now())
         progress = JournalEntry.progress(row, attempt, opened)
-        if not _record(context, lambda s, n=attempt, e=opened: s.record_progress(row, n, e), progress):
+        def write_opened(s: Session, n: int = attempt, e: list[Event] = opened) -> bool:
+            return s.record_progress(row, n, e)
+
+        if not _record(context, write_opened, progress):
             return _overtaken(row, attempt)
 
 

@@ -32,7 +32,7 @@ from scheduler.events import SchedulerEvent
 from scheduler.slots import next_slot_after
 
 # The *_created series double every counter for little use; this process exposes only these metrics.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]  # prometheus_client leaves it unannotated
 DURATION_BUCKETS = (0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600)
 
 

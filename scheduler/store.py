@@ -217,7 +217,8 @@ class Session:
         since: datetime | None = None, until: datetime | None = None, limit: int | None = 50,
     ) -> list[RunRow]:
         """The newest `limit` runs (by slot) matching the filters, oldest first; `since`/`until` bound the slot."""
-        conditions, params = ["1=1"], []
+        conditions: list[str] = ["1=1"]
+        params: list[str | datetime] = []
         for column, value in (("activity", activity), ("status", status), ("trigger", trigger)):
             if value is not None:
                 conditions.append(f"{column} = ?")

@@ -129,7 +129,7 @@ def scan_simple(text: str) -> list[Block] | None:
     return found
 
 
-def _plain_item(item: re.Match[str]) -> bool:
+def _plain_item(item: re.Match[str] | None) -> bool:
     """A list item whose content, and that of every item nested on the same line, is prose."""
     while item:
         gap, content = item.group(1) or "", item.group(2)

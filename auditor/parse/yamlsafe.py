@@ -97,6 +97,7 @@ def load_all(text: str) -> LoadedStream:
     try:
         while loader.check_node():
             node = loader.get_node()
+            assert node is not None  # check_node() said a node follows
             bomb = "*" in text and _expansion_problem(node)
             if bomb:
                 stream.error, stream.error_line = bomb, line_at(node.start_mark)

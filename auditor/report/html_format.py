@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
 from rich.console import Console
 
@@ -130,7 +130,7 @@ def _missing(check: dict[str, Any]) -> list[str]:
         return []
     if "checks" in check:
         return [item for child in check["checks"] for item in _missing(child)]
-    return check["missing"]
+    return cast(list[str], check["missing"])
 
 
 def _check(check: dict[str, Any], page: Page) -> str:
@@ -186,7 +186,7 @@ def _streak_window(slots: list[dict[str, Any]], needed: int) -> tuple[int, int]:
     from auditor.evidence.checks.consecutive_runs import _closest_window
 
     states = [_SlotState(slot["state"]) for slot in slots]
-    window = _closest_window(states, needed)  # type: ignore[arg-type]  # it reads only .state
+    window = cast("list[_SlotState]", _closest_window(states, needed))  # type: ignore[arg-type]  # it reads only .state
     if not window:
         return 0, 0
     start = states.index(window[0])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from typing import Any
 from urllib.parse import quote
 
 from rich.console import Console
@@ -34,7 +35,7 @@ def write(report: CheckReport, console: Console) -> None:
     console.file.write(json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n")
 
 
-def sarif_log(report: CheckReport) -> dict:
+def sarif_log(report: CheckReport) -> dict[str, Any]:
     codes = sorted(RULES)
     index = {code: number for number, code in enumerate(codes)}
     results = [
@@ -81,7 +82,7 @@ def sarif_log(report: CheckReport) -> dict:
     }
 
 
-def _rule(code: str) -> dict:
+def _rule(code: str) -> dict[str, Any]:
     rule = RULES[code]
     doc = inspect.cleandoc(rule.__doc__ or "")
     title, _, body = doc.partition("\n")

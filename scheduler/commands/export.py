@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from scheduler.clock import SystemClock, parse_instant
 from scheduler.commands import EXIT_OK, OperationalError, UsageError, store_of
@@ -58,7 +59,7 @@ def engine_slots(loaded: LoadedConfig, window: tuple[datetime, datetime], addres
     activities = loaded.config.activity
     remote = _temporal_slots(activities, window, address, namespace) if address else {}
     return [
-        EngineSlots(a.name, "temporal", remote[a.name]) if remote.get(a.name) is not None
+        EngineSlots(a.name, "temporal", cast("list[datetime]", remote[a.name])) if remote.get(a.name) is not None
         else EngineSlots(a.name, "local", slots_between(a.schedule, a.zone, *window))
         for a in activities
     ]

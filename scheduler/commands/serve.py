@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from scheduler import engine
 from scheduler.commands import EXIT_OK, UsageError, observed_context, stop_on_signals
@@ -29,7 +30,7 @@ def serve(config_path: Path, *, log_format: str | None = None, listen: str | Non
             raise UsageError(str(exc)) from None
         except OSError as exc:
             raise UsageError(f"--listen {listen}: {exc.strerror or exc}") from None
-        host, port = server.server_address[:2]
+        host, port = cast("tuple[str, int]", server.server_address[:2])  # an AF_INET/AF_INET6 server: the host is a str
         context.emit("listening", message=f"http://{host}:{port}")
 
     def after_tick(report: TickReport) -> None:

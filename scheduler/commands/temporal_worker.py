@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from pathlib import Path
+from typing import cast
 
 from scheduler.commands import (
     EXIT_OK,
@@ -45,7 +46,7 @@ def temporal_worker(config_path: Path, address: str, namespace: str, task_queue:
             server = start_http(listen, metrics, lambda: store_problem(store))
         except (ValueError, OSError) as exc:
             raise UsageError(str(exc)) from None
-        host, port = server.server_address[:2]
+        host, port = cast("tuple[str, int]", server.server_address[:2])  # an AF_INET/AF_INET6 server: the host is a str
         listeners.emit(SchedulerEvent("listening", message=f"http://{host}:{port}"))
     from scheduler.temporal.connection import TemporalUnavailable, connect
     from scheduler.temporal.worker import run_worker

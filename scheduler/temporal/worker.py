@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from temporalio import activity
 from temporalio.client import Client
@@ -56,7 +57,7 @@ def command_activity(
             raise ApplicationError("scheduler activities run inside CommandWorkflow only", non_retryable=True)
         run_id = info.workflow_run_id
         env = command_env(run_id, definition.name, request.scheduled_for, info.workflow_id, info.attempt)
-        fields = {"activity": definition.name, "run_id": run_id, "workflow_id": info.workflow_id,
+        fields: _RunFields = {"activity": definition.name, "run_id": run_id, "workflow_id": info.workflow_id,
                   "slot": _slot(request.scheduled_for), "attempt": info.attempt, "trigger": "schedule"}
         listeners.emit(SchedulerEvent("started", **fields))
         began = time.monotonic()
@@ -83,6 +84,15 @@ def command_activity(
         return {"exitCode": result.exit_code, "tasks": len(report.spawned)}
 
     return run_command
+
+
+class _RunFields(TypedDict):
+    activity: str
+    run_id: str
+    workflow_id: str
+    slot: datetime | None
+    attempt: int
+    trigger: str
 
 
 def _slot(scheduled_for: str) -> datetime | None:

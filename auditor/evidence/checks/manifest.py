@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 import yaml
 from pydantic import Field, model_validator
@@ -184,7 +184,7 @@ def _child(node: yaml.Node, key: str, index: int) -> yaml.Node:
     if isinstance(node, yaml.MappingNode):
         for key_node, value in node.value:
             if getattr(key_node, "value", None) == key and isinstance(value, yaml.SequenceNode) and index < len(value.value):
-                return value.value[index]
+                return cast(yaml.Node, value.value[index])
     return node
 
 

@@ -65,7 +65,9 @@ class NotesSource:
         if directory is None:
             return report
         limit = target.limits.max_note_bytes
-        read = read_files(report, sorted(directory.rglob("*.md")), lambda path: read_note(path, evidence_files.require_text(path, target.bundle, limit)))
+        bundle = target.bundle
+        assert bundle is not None  # bundle_location found a directory in it
+        read = read_files(report, sorted(directory.rglob("*.md")), lambda path: read_note(path, evidence_files.require_text(path, bundle, limit)))
         rows = [row for _, row in read]
         report.records = insert_notes(db, target.repo, present(rows, target, report))
         return report

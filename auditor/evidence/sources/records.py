@@ -83,6 +83,7 @@ class RecordSource:
 
 def load_records(db: duckdb.DuckDBPyConnection, table: str, target: LoadTarget, path: Path, report: SourceReport) -> int:
     """Read, check and insert the records of ``path``; problems go to ``report``."""
+    documents: Iterable[tuple[int, Any]]
     if path.suffix == ".jsonl":
         documents = _json_lines(path, report)
     elif path.suffix == ".csv":

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from auditor.evidence import evidence_files
 from auditor.evidence.sources.base import LoadTarget, Problem, SourceFileError, SourceReport, Where, bundle_location, read_files
@@ -89,7 +89,7 @@ def read_history(text: str, stem: str) -> History:
         raise HistoryError(f"not valid JSON: {exc}") from None
     except ValueError as exc:
         line = getattr(exc, "lineno", 1)
-        message = f"{exc.msg} (column {exc.colno})" if hasattr(exc, "msg") else str(exc)
+        message = f"{exc.msg} (column {cast(Any, exc).colno})" if hasattr(exc, "msg") else str(exc)
         raise HistoryError(f"not valid JSON: {message}", line) from None
     events = document.get("events") if isinstance(document, dict) else None
     if not isinstance(events, list) or not events:
@@ -175,9 +175,11 @@ class TemporalSource:
         if directory is None:
             return report
         limit = target.limits.max_history_bytes
+        bundle = target.bundle
+        assert bundle is not None  # bundle_location found a directory in it
         read = read_files(
             report, sorted(directory.glob("*.json")),
-            lambda path: read_history(evidence_files.require_text(path, target.bundle, limit), path.stem),
+            lambda path: read_history(evidence_files.require_text(path, bundle, limit), path.stem),
         )
         report.records = insert_histories(db, target.repo, present(read, target, report))
         return report
@@ -188,6 +190,7 @@ def present(read: Sequence[tuple[Where, History]], target: LoadTarget, report: S
     or a scheduled start after the audit's present (those are noted and left out)."""
     histories: list[tuple[Where, History]] = []
     seen: dict[tuple[str, str | None], Where] = {}
+    history: History  # declared: mypy cannot infer this loop variable in a function over a value-restricted TypeVar
     for path, history in read:
         future = target.horizon.after([history.scheduled_start, *(event.event_time for event in history.events)]) if target.horizon else None
         if future:

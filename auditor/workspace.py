@@ -17,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from auditor.cache import Cache, Uncacheable, checkout_view, entry_key, finding_of, finding_row, findings_of, summary_of, to_entry
 from auditor.config import Config, ConfigError
@@ -167,9 +169,9 @@ class _Read:
     ``findings`` and, with evidence, the whole ``workplan``."""
 
     key: str | None = None
-    entry: dict | None = None
+    entry: dict[str, Any] | None = None
     hit: bool = False
-    checkout_findings: list[list] = field(default_factory=list)
+    checkout_findings: list[list[Any]] = field(default_factory=list)
     """Rows (see :func:`auditor.cache.finding_row`) of the rules that run on every check."""
     summary: WorkplanSummary | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -197,6 +199,7 @@ def load(
     done = len(files) - len(pending)
     workers = min(os.cpu_count() or 1, 8)
     with ExitStack() as stack:
+        parts: Iterator[list[_Read]]
         if len(pending) < PARALLEL_THRESHOLD or workers < 2:
             parts = map(_read_and_lint, [[files[index] for index in pending]], [config], [keep_sources])
         else:
@@ -212,16 +215,17 @@ def load(
             done += len(part)
             if progress is not None:
                 progress("reading workplans", done, len(files))
-    return _assembled(files, results, cache)
+    return _assembled(files, [result for result in results if result is not None], cache)  # every file has one by now
 
 
-def _assembled(files: list[WorkplanFile], results: list, cache: Cache | None) -> Loaded:
+def _assembled(files: list[WorkplanFile], results: list[_Read], cache: Cache | None) -> Loaded:
     """Models from the compact results, in path order; new entries go into the cache."""
     loaded = Loaded([], [], [])
-    for item, result in zip(files, results, strict=False):
+    for item, result in zip(files, results, strict=True):
         if result.source is not None:
             loaded.sources[item.display] = result.source
         if result.entry is None:
+            assert result.summary is not None, "a result without an entry carries its objects"
             loaded.summaries.append(result.summary)
             loaded.findings += result.findings
             if result.workplan is not None:
@@ -238,7 +242,7 @@ def _assembled(files: list[WorkplanFile], results: list, cache: Cache | None) ->
 
 
 @functools.cache
-def _split_rules() -> tuple[list, list]:
+def _split_rules() -> tuple[list[ModuleType], list[ModuleType]]:
     """The per-file rules whose results may be cached, and those that run on every check."""
     rules = rules_of_scope("workplan")
     return [rule for rule in rules if getattr(rule, "CACHEABLE", True)], [rule for rule in rules if not getattr(rule, "CACHEABLE", True)]
@@ -259,6 +263,7 @@ def _from_cache(item: WorkplanFile, config: Config, cache: Cache, keep_sources: 
 def _with_checkout_findings(result: _Read, item: WorkplanFile, config: Config) -> _Read:
     """Run the rules that look beyond the file, on the entry: the same for cached and new ones."""
     repo_root = str(item.repo_root) if item.repo_root else None
+    assert result.entry is not None, "only entries are looked at beyond the file"
     view = checkout_view(result.entry, item.repo_name, repo_root)
     result.checkout_findings = [finding_row(finding) for finding in run_rules(_split_rules()[1], view, config)]
     return result

@@ -22,14 +22,15 @@ def replace_file(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    _sync_directory(path.parent)
+    sync(path.parent)
 
 
-def _sync_directory(directory: Path) -> None:
+def sync(path: Path) -> None:
+    """Flush a file, or a directory's entries (a rename in it), to disk."""
     try:
-        descriptor = os.open(directory, os.O_RDONLY)
+        descriptor = os.open(path, os.O_RDONLY)
     except OSError:
-        return  # not possible on every platform; the rename is still atomic
+        return  # a directory cannot be opened on every platform; the rename is still atomic
     try:
         os.fsync(descriptor)
     finally:

@@ -21,6 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from common.files import sync
+
 if TYPE_CHECKING:
     from scheduler.history import Event
     from scheduler.store import RunFinish, RunRow, SpawnRow
@@ -128,7 +130,7 @@ class Journal:
                     stream.flush()
                     os.fsync(stream.fileno())
                 if created:
-                    _fsync_directory(self.path.parent)
+                    sync(self.path.parent)
         except OSError as exc:
             raise JournalError(f"cannot write journal {self.path}: {exc.strerror or exc}") from None
 
@@ -151,12 +153,5 @@ class Journal:
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
-        _fsync_directory(self.path.parent)
+        sync(self.path.parent)
 
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

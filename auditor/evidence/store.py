@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor.config import ConfigError
+from common.files import sync
 
 if TYPE_CHECKING:
     import duckdb
@@ -238,11 +239,11 @@ def save_snapshot(db: duckdb.DuckDBPyConnection, path: Path) -> None:
             db.execute("COPY FROM DATABASE memory TO snapshot")
         finally:
             db.execute("DETACH snapshot")
-        _fsync(temporary)
+        sync(temporary)
         os.replace(temporary, path)
         # A write-ahead log left beside the previous snapshot belongs to it, not to this one.
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
-        _fsync(path.parent)
+        sync(path.parent)
     except (duckdb.Error, OSError) as exc:
         cause = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         raise SnapshotError(f"{path}: cannot write the snapshot: {cause}") from None
@@ -254,13 +255,6 @@ def _unlink_with_log(database: Path) -> None:
     database.unlink(missing_ok=True)
     database.with_name(database.name + ".wal").unlink(missing_ok=True)
 
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _quote(text: str) -> str:

@@ -217,7 +217,7 @@ def shared_store() -> Any:
     if next(_USES) % STORE_USES == 0:
         for old in _STORE:
             old.close()
-        _STORE[:] = [store.create(None)]
+        _STORE[:] = [store.create()]
         _STORE[0].execute("SET threads = 1")  # tiny stores: more threads only contend with the other test worker
     return _STORE[0]
 

@@ -449,3 +449,66 @@ class TestRecordsNamingARun:
         result = judge(BLOCK, today="2026-06-10")
         assert result.verdicts[0].verdict == "unknown"
         assert any("workflow_id must be a non-empty string" in finding.message for finding in result.findings)
+
+
+class TestAfterStreakEnd:
+    BLOCK = BLOCK.strip() + "\n  current: true\nfeedback: {kind: calibration, after: streak_end}\n"
+
+    def three_clean_days(self, bundle: Bundle) -> None:
+        for day in ("2026-06-08", "2026-06-09", "2026-06-10"):
+            bundle.clean_day(day)
+
+    def feedback(self, bundle: Bundle, at: str, record_id: str = "fb-1") -> None:
+        bundle.append("state_hub/feedback.jsonl", {"id": record_id, "kind": "calibration", "recorded_at": at})
+
+    def test_feedback_after_the_streak_passes(self, bundle: Bundle, judge) -> None:
+        self.three_clean_days(bundle)
+        self.feedback(bundle, "2026-06-11T09:00:00Z")
+        verdict = judge.verdict(self.BLOCK, today="2026-06-11")
+        assert verdict.verdict == "not_ready"  # with current: true, the missed June 11 slot ends it
+        verdict = judge.verdict(self.BLOCK.replace("  current: true\n", ""), today="2026-06-11")
+        assert [(check.kind, check.result, check.line) for check in verdict.checks] == [
+            ("consecutive_runs", "pass", 21), ("feedback", "pass", 25),
+        ]
+        assert verdict.verdict == "ready"
+        assert [(ref.reference, ref.line) for ref in verdict.checks[1].evidence] == [("fb-1", 1)]
+
+    def test_feedback_before_the_streak_ends_fails(self, bundle: Bundle, judge) -> None:
+        self.three_clean_days(bundle)
+        self.feedback(bundle, "2026-06-09T09:00:00Z")
+        verdict = judge.verdict(self.BLOCK, today="2026-06-10")
+        assert [(check.kind, check.result, check.line) for check in verdict.checks] == [
+            ("consecutive_runs", "pass", 21), ("feedback", "fail", 26),
+        ]
+        assert verdict.checks[1].missing == ["calibration feedback recorded after 2026-06-10"]
+        assert judge.verdict(self.BLOCK.replace("streak_end", "2026-06-07"), today="2026-06-10").verdict == "ready"
+
+    def test_a_failing_streak_makes_the_dependent_check_unknown_never_pass(self, bundle: Bundle, judge) -> None:
+        bundle.clean_day("2026-06-08")
+        self.feedback(bundle, "2026-06-09T09:00:00Z")
+        verdict = judge.verdict(self.BLOCK, today="2026-06-10")
+        assert [(check.kind, check.result) for check in verdict.checks] == [("consecutive_runs", "fail"), ("feedback", "unknown")]
+        assert "is fail, so its streak has no end" in verdict.checks[1].detail
+
+    @pytest.mark.parametrize("block", [
+        "feedback: {kind: calibration, after: streak_end}",
+        ("all:\n  - message: {id: m-1, after: streak_end}\n  - decision: {id: d-1, after: streak_end}\n"
+         "  - progress: {key: k, after: streak_end}\n  - note: {name: n, after: streak_end}"),
+    ])
+    def test_without_a_consecutive_runs_check_it_is_never_ready(self, bundle: Bundle, judge, block: str) -> None:
+        bundle.create_empty_sources()
+        self.feedback(bundle, "2026-06-09T09:00:00Z")
+        verdict = judge.verdict(block, today="2026-06-10")
+        assert verdict.verdict == "unknown"
+        assert "exactly one consecutive_runs check, it has 0" in verdict.checks[0].missing[0]
+
+    def test_duplicated_feedback_after_the_streak_is_never_ready(self, bundle: Bundle, judge) -> None:
+        self.three_clean_days(bundle)
+        self.feedback(bundle, "2026-06-11T09:00:00Z")
+        self.feedback(bundle, "2026-06-12T09:00:00Z")
+        assert judge.verdict(self.BLOCK.replace("  current: true\n", ""), today="2026-06-12").verdict == "unknown"
+
+    def test_a_misspelt_anchor_is_a_finding(self, bundle: Bundle, judge) -> None:
+        result = judge("feedback: {kind: calibration, after: streak_ends}", today="2026-06-10")
+        assert [verdict.verdict for verdict in result.verdicts] != ["ready"]
+        assert any("after" in finding.message and finding.line == 21 for finding in result.findings), result.findings

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from auditor.evidence.block import CheckNode, EvidenceSpec
 from auditor.evidence.checks import CHECKS
-from auditor.evidence.checks.base import CheckContext
+from auditor.evidence.checks.base import STREAK_END, CheckContext
 from auditor.evidence.checks.combinators import COMBINATORS, all_of, describe
-from auditor.evidence.model import CheckResult, CombinedResult, Result, Verdict, VerdictName
+from auditor.evidence.model import CheckResult, CombinedResult, Result, RunsResult, Verdict, VerdictName
 from auditor.model import Task, Workplan
 
 if TYPE_CHECKING:
@@ -71,7 +71,10 @@ class Judge:
         return self.gaps.get(source) if source in SOURCES else Gap(f"{source}: no such evidence source", False)
 
     def verdict(self, workplan: Workplan, task: Task, spec: EvidenceSpec) -> Verdict:
-        results = [self.check(node) for node in spec.checks]
+        # consecutive_runs first: after: streak_end in the other checks needs its streak
+        streaks = {index: self.check(node) for index, node in enumerate(spec.checks) if node.kind == "consecutive_runs"}
+        end = streak_end(list(streaks.values()))
+        results = [streaks[index] if index in streaks else self.check(node, end) for index, node in enumerate(spec.checks)]
         overall = all_of([result.result for result in results])
         return Verdict(
             task_id=task.id or "",
@@ -85,9 +88,10 @@ class Judge:
             line=task.evidence.line if task.evidence else task.line,
         )
 
-    def check(self, node: CheckNode) -> CheckResult:
+    def check(self, node: CheckNode, streak_end: dt.date | str = "") -> CheckResult:
+        """``streak_end``: the day ``after: streak_end`` stands for, or why there is none."""
         if node.args is None:
-            children = [self.check(child) for child in node.children]
+            children = [self.check(child, streak_end) for child in node.children]
             return CombinedResult(
                 kind=node.kind,
                 line=node.line,
@@ -97,15 +101,34 @@ class Judge:
                 checks=children,
             )
         module = CHECKS[node.kind]
-        needed = module.sources(node.args)
+        args = node.args
+        if getattr(args, "after", None) == STREAK_END:
+            if not isinstance(streak_end, dt.date):
+                reason = f"after: streak_end: {streak_end}"
+                return CheckResult(kind=node.kind, line=node.line, result="unknown", detail=f"unknown: {reason}", missing=[reason])
+            args = args.model_copy(update={"after": streak_end})
+        needed = module.sources(args)
         gaps = [gap for gap in map(self.gap, needed) if gap is not None]
         reasons = [gap.reason for gap in gaps]
         if gaps and not any(gap.partly_read for gap in gaps) and len(gaps) == len(needed):
             # Nothing to judge on: saying what the records lack would be saying what was not read.
             return CheckResult(kind=node.kind, line=node.line, result="unknown", detail=f"unknown: {'; '.join(reasons)}", missing=reasons)
-        result: CheckResult = module.judge(node.args, CheckContext(self.db, self.repo, self.today, node.kind, node.line))
+        result: CheckResult = module.judge(args, CheckContext(self.db, self.repo, self.today, node.kind, node.line))
         if gaps:
             result.result = "unknown"
             result.detail = f"unknown: {'; '.join(reasons)} (judged on what could be read: {result.detail})"
             result.missing = [*reasons, *result.missing]
         return result
+
+
+def streak_end(streaks: list[CheckResult]) -> dt.date | str:
+    """The day ``after: streak_end`` stands for: the later of the UTC day and the calendar day
+    of the last slot of the streak that satisfied the block's one ``consecutive_runs`` check;
+    or why there is none (no such check, more than one, or one that did not pass)."""
+    streak = streaks[0] if len(streaks) == 1 else None
+    if not isinstance(streak, RunsResult):
+        return f"the block needs exactly one consecutive_runs check, it has {len(streaks)}"
+    if streak.result != "pass" or not streak.streak.satisfied_by:
+        return f"the consecutive_runs check (line {streak.line}) is {streak.result}, so its streak has no end"
+    last = next(slot for slot in reversed(streak.slots) if slot.date == streak.streak.satisfied_by[-1])
+    return max(dt.date.fromisoformat(last.date), dt.datetime.fromisoformat(last.start).astimezone(dt.UTC).date())

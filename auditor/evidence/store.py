@@ -24,7 +24,7 @@ from common.files import sync
 if TYPE_CHECKING:
     import duckdb
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped whenever a table or column changes meaning; a snapshot of another version is refused."""
 
 
@@ -164,6 +164,7 @@ TABLES: tuple[Table, ...] = (
         Column("note_date", "DATE", "frontmatter `date` (or `created`), else the first YYYY-MM-DD in the name"),
         _text("title", "frontmatter `title`"),
         _text("path", "the note file, or the notes service endpoint"),
+        _text("workflow_id", "frontmatter `workflow_id`: the run that wrote it"),
     )),
     Table("task_spawn_log", "`task_spawn_log.jsonl`", (
         _text("run_id", "the run that spawned the task"),

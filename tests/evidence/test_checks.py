@@ -69,6 +69,98 @@ class TestSpawn:
         assert only_check(judge.verdict(self.BLOCK.replace("true", "false"), today="2026-06-21")).result == "pass"
 
 
+def specs(bundle: Bundle, run_id: str, sink: str, hashes: str, at: str) -> None:
+    bundle.append("task_spawn_log.jsonl", *(
+        {"run_id": run_id, "definition": "stale-deps", "sink": sink, "spec_hash": spec_hash, "created_at": at,
+         **({"external_ref": f"IC-{spec_hash}"} if sink == "issue_core_rest" else {})}
+        for spec_hash in hashes
+    ))
+
+
+class TestSameSpecsAsNull:
+    BLOCK = 'spawn: {definition: stale-deps, sink: issue_core_rest, count: 2, same_specs_as: "null"}'
+
+    def test_passes_when_the_rest_run_created_the_specs_of_the_earlier_null_run(self, bundle: Bundle, judge) -> None:
+        specs(bundle, "null-0", "null", "xy", at="2026-06-18T10:00:00Z")
+        specs(bundle, "null-1", "null", "ab", at="2026-06-19T10:00:00Z")
+        specs(bundle, "rest-1", "issue_core_rest", "ba", at="2026-06-20T10:00:00Z")
+        verdict = judge.verdict(self.BLOCK, today="2026-06-21")
+        check = only_check(verdict)
+        assert (verdict.verdict, check.result, check.line) == ("ready", "pass", 21)
+        assert [(ref.reference, ref.line) for ref in check.evidence] == [
+            ("IC-b", 5), ("IC-a", 6), ("null-sink run null-1 spec_hash a", 3), ("null-sink run null-1 spec_hash b", 4),
+        ]
+
+    def test_different_specs_fail_naming_each(self, bundle: Bundle, judge) -> None:
+        specs(bundle, "null-1", "null", "ab", at="2026-06-19T10:00:00Z")
+        specs(bundle, "rest-1", "issue_core_rest", "ac", at="2026-06-20T10:00:00Z")
+        check = only_check(judge.verdict(self.BLOCK, today="2026-06-21"))
+        assert (check.result, check.line) == ("fail", 21)
+        assert check.missing == [
+            "spec_hash b of null-sink run null-1 was not created by REST run rest-1",
+            "spec_hash c of REST run rest-1 was not in null-sink run null-1",
+        ]
+
+    @pytest.mark.parametrize("null_at", [None, "2026-06-20T10:00:00Z", "2026-06-21T09:00:00Z"])
+    def test_a_missing_simultaneous_or_later_null_run_fails(self, bundle: Bundle, judge, null_at: str | None) -> None:
+        if null_at:
+            specs(bundle, "null-1", "null", "ab", at=null_at)
+        specs(bundle, "rest-1", "issue_core_rest", "ab", at="2026-06-20T10:00:00Z")
+        verdict = judge.verdict(self.BLOCK, today="2026-06-21")
+        assert verdict.verdict == "not_ready"
+        assert only_check(verdict).missing == [
+            "a run of stale-deps through the null sink before REST run rest-1 (began 2026-06-20T10:00:00+00:00)"
+        ]
+
+    def test_a_null_run_of_another_definition_does_not_count(self, bundle: Bundle, judge) -> None:
+        bundle.append("task_spawn_log.jsonl", {"run_id": "n", "definition": "other", "sink": "null", "spec_hash": "a",
+                                               "created_at": "2026-06-19T10:00:00Z"})
+        specs(bundle, "rest-1", "issue_core_rest", "a", at="2026-06-20T10:00:00Z")
+        assert judge.verdict(self.BLOCK.replace("count: 2", "count: 1"), today="2026-06-21").verdict == "not_ready"
+
+    def test_a_conflicting_duplicate_of_a_null_run_row_is_never_ready(self, bundle: Bundle, judge) -> None:
+        specs(bundle, "null-1", "null", "ab", at="2026-06-19T10:00:00Z")
+        bundle.append("task_spawn_log.jsonl", {"run_id": "null-1", "definition": "stale-deps", "sink": "null", "spec_hash": "a",
+                                               "created_at": "2026-06-21T10:00:00Z"})
+        specs(bundle, "rest-1", "issue_core_rest", "ab", at="2026-06-20T10:00:00Z")
+        assert judge.verdict(self.BLOCK, today="2026-06-21").verdict == "unknown"
+
+    @pytest.mark.parametrize(("block", "message"), [
+        ('spawn: {definition: d, sink: null, same_specs_as: "null"}', "'same_specs_as' and 'no_duplicate_tasks' judge REST runs"),
+        ("spawn: {definition: d, sink: null, no_duplicate_tasks: true}", "'same_specs_as' and 'no_duplicate_tasks' judge REST runs"),
+        ("spawn: {definition: d, sink: issue_core_rest, same_specs_as: issue_core_rest}", "'same_specs_as': Input should be 'null'"),
+    ])
+    def test_malformed_options_are_findings(self, bundle: Bundle, judge, block: str, message: str) -> None:
+        result = judge(block, today="2026-06-21")
+        assert [v.verdict for v in result.verdicts] != ["ready"]
+        assert any(message in finding.message and finding.line == 21 for finding in result.findings), result.findings
+
+    def test_yaml_null_names_the_null_sink(self, bundle: Bundle, judge) -> None:
+        specs(bundle, "rest-1", "issue_core_rest", "ab", at="2026-06-20T10:00:00Z")
+        assert judge.verdict(self.BLOCK.replace('"null"', "null"), today="2026-06-21").verdict == "not_ready"
+
+
+class TestNoDuplicateTasks:
+    BLOCK = "spawn: {definition: stale-deps, sink: issue_core_rest, no_duplicate_tasks: true}"
+
+    def test_passes_when_each_spec_became_a_task_once(self, bundle: Bundle, judge) -> None:
+        specs(bundle, "null-1", "null", "ab", at="2026-06-19T10:00:00Z")
+        specs(bundle, "rest-1", "issue_core_rest", "ab", at="2026-06-20T10:00:00Z")
+        specs(bundle, "rest-2", "issue_core_rest", "c", at="2026-06-21T10:00:00Z")
+        check = only_check(judge.verdict(self.BLOCK, today="2026-06-21"))
+        assert (check.result, check.line, [ref.line for ref in check.evidence]) == ("pass", 21, [5])
+
+    def test_a_second_rest_run_recreating_a_spec_fails_at_both_lines(self, bundle: Bundle, judge) -> None:
+        specs(bundle, "rest-1", "issue_core_rest", "ab", at="2026-06-20T10:00:00Z")
+        specs(bundle, "rest-2", "issue_core_rest", "bc", at="2026-06-21T10:00:00Z")
+        verdict = judge.verdict(self.BLOCK, today="2026-06-21")
+        log = bundle.root / "task_spawn_log.jsonl"
+        assert (verdict.verdict, only_check(verdict).line) == ("not_ready", 21)
+        assert only_check(verdict).missing == [
+            f"spec_hash b was created as a task by 2 REST runs (rest-1, rest-2) at {log}:2, {log}:3"
+        ]
+
+
 class TestDecision:
     def record(self, bundle: Bundle) -> None:
         bundle.append("state_hub/decisions.jsonl", {

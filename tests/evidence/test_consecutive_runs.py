@@ -356,3 +356,159 @@ class TestUnknownNeverPasses:
         assert result.verdicts[0].verdict == "unknown"
         (source_finding,) = [finding for finding in result.findings if finding.code == "WP044"]
         assert source_finding.path.endswith("temporal/broken.json") and source_finding.line == 3
+
+
+class TestCurrent:
+    CURRENT = BLOCK + "  current: true\n"
+
+    def test_a_streak_ending_at_the_latest_slot_passes(self, bundle: Bundle, judge) -> None:
+        for day in ("2026-06-08", "2026-06-09", "2026-06-10"):
+            bundle.clean_day(day)
+        verdict = judge.verdict(self.CURRENT, today="2026-06-10")
+        check = runs_check(verdict)
+        assert (verdict.verdict, check.result, check.line) == ("ready", "pass", 21)
+        assert check.streak.satisfied_by == ["2026-06-08", "2026-06-09", "2026-06-10"]
+
+    def test_a_passing_streak_followed_by_missed_slots_fails(self, bundle: Bundle, judge) -> None:
+        for day in ("2026-06-08", "2026-06-09", "2026-06-10"):
+            bundle.clean_day(day)
+        assert judge.verdict(BLOCK, today="2026-06-12").verdict == "ready"
+        verdict = judge.verdict(self.CURRENT, today="2026-06-12")
+        check = runs_check(verdict)
+        assert (verdict.verdict, check.result, check.line) == ("not_ready", "fail", 21)
+        assert check.missing[0] == (
+            "3 consecutive clean scheduled daily_triage slots after 2026-06-07, ending at the latest slot (2026-06-12) "
+            "(longest streak 3, current 0)"
+        )
+        assert "2026-06-11: no scheduled run" in check.missing and "2026-06-12: no scheduled run" in check.missing
+        assert check.evidence == [] and check.streak.satisfied_by == []
+
+    def test_an_unclean_latest_slot_fails(self, bundle: Bundle, judge) -> None:
+        for day in ("2026-06-08", "2026-06-09", "2026-06-10"):
+            bundle.clean_day(day)
+        bundle.run("2026-06-11", status="failed")
+        assert judge.verdict(self.CURRENT, today="2026-06-11").verdict == "not_ready"
+        assert states(judge.verdict(self.CURRENT, today="2026-06-11"))["2026-06-11"] == "unclean"
+
+    def test_a_duplicated_run_row_in_the_latest_slot_is_never_ready(self, bundle: Bundle, judge) -> None:
+        for day in ("2026-06-08", "2026-06-09", "2026-06-10"):
+            bundle.clean_day(day)
+        path = bundle.root / "activity_runs.jsonl"
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([*lines, lines[-1].replace('"success"', '"failed"')]) + "\n")
+        assert judge.verdict(self.CURRENT, today="2026-06-10").verdict != "ready"
+
+    def test_a_malformed_value_is_a_finding(self, bundle: Bundle, judge) -> None:
+        result = judge(BLOCK + "  current: sometimes\n", today="2026-06-10")
+        assert [verdict.verdict for verdict in result.verdicts] != ["ready"]
+        assert any("current" in finding.message for finding in result.findings), result.findings
+
+
+class TestRecordsNamingARun:
+    """A progress record or note naming a ``workflow_id`` counts only for that run's slot."""
+
+    def slot_run(self, bundle: Bundle, day: str) -> str:
+        workflow_id = bundle.run(day)
+        bundle.history(workflow_id, day)
+        return workflow_id
+
+    def progress(self, bundle: Bundle, day: str, workflow_id: str) -> None:
+        bundle.append("state_hub/progress.jsonl", {
+            "id": f"p-{day}", "key": "daily_triage", "for_date": day, "status": "done",
+            "recorded_at": f"{day}T00:20:00Z", "workflow_id": workflow_id,
+        })
+
+    def note(self, bundle: Bundle, day: str, workflow_id: str) -> None:
+        bundle.note(f"daily-triage-{day}", f"---\nworkflow_id: {workflow_id}\n---\nDaily triage report.\n")
+
+    def test_records_naming_the_slot_s_run_count(self, bundle: Bundle, judge) -> None:
+        for day in ("2026-06-08", "2026-06-09", "2026-06-10"):
+            workflow_id = self.slot_run(bundle, day)
+            self.progress(bundle, day, workflow_id)
+            self.note(bundle, day, workflow_id)
+        verdict = judge.verdict(BLOCK, today="2026-06-10")
+        assert (verdict.verdict, runs_check(verdict).line) == ("ready", 21)
+
+    @pytest.mark.parametrize("named", ["progress", "note"])
+    def test_a_record_naming_another_run_does_not_count(self, bundle: Bundle, judge, named: str) -> None:
+        for day in ("2026-06-08", "2026-06-09", "2026-06-10"):
+            workflow_id = self.slot_run(bundle, day)
+            other = "daily_triage-manual-2026-06-09" if day == "2026-06-09" else workflow_id
+            self.progress(bundle, day, other if named == "progress" else workflow_id)
+            self.note(bundle, day, other if named == "note" else workflow_id)
+        verdict = judge.verdict(BLOCK, today="2026-06-10")
+        assert (verdict.verdict, runs_check(verdict).line) == ("not_ready", 21)
+        assert states(verdict)["2026-06-09"] == "unclean"
+        expected = "no daily_triage progress for 2026-06-09" if named == "progress" else "no note daily-triage-2026-06-09"
+        assert expected in problems(verdict, "2026-06-09")
+
+    def test_a_note_with_a_malformed_workflow_id_is_never_ready(self, bundle: Bundle, judge) -> None:
+        for day in ("2026-06-08", "2026-06-09", "2026-06-10"):
+            bundle.clean_day(day)
+        bundle.note("daily-triage-2026-06-09", "---\nworkflow_id: [a, b]\n---\nDaily triage report.\n")
+        result = judge(BLOCK, today="2026-06-10")
+        assert result.verdicts[0].verdict == "unknown"
+        assert any("workflow_id must be a non-empty string" in finding.message for finding in result.findings)
+
+
+class TestAfterStreakEnd:
+    BLOCK = BLOCK.strip() + "\n  current: true\nfeedback: {kind: calibration, after: streak_end}\n"
+
+    def three_clean_days(self, bundle: Bundle) -> None:
+        for day in ("2026-06-08", "2026-06-09", "2026-06-10"):
+            bundle.clean_day(day)
+
+    def feedback(self, bundle: Bundle, at: str, record_id: str = "fb-1") -> None:
+        bundle.append("state_hub/feedback.jsonl", {"id": record_id, "kind": "calibration", "recorded_at": at})
+
+    def test_feedback_after_the_streak_passes(self, bundle: Bundle, judge) -> None:
+        self.three_clean_days(bundle)
+        self.feedback(bundle, "2026-06-11T09:00:00Z")
+        verdict = judge.verdict(self.BLOCK, today="2026-06-11")
+        assert verdict.verdict == "not_ready"  # with current: true, the missed June 11 slot ends it
+        verdict = judge.verdict(self.BLOCK.replace("  current: true\n", ""), today="2026-06-11")
+        assert [(check.kind, check.result, check.line) for check in verdict.checks] == [
+            ("consecutive_runs", "pass", 21), ("feedback", "pass", 25),
+        ]
+        assert verdict.verdict == "ready"
+        assert [(ref.reference, ref.line) for ref in verdict.checks[1].evidence] == [("fb-1", 1)]
+
+    def test_feedback_before_the_streak_ends_fails(self, bundle: Bundle, judge) -> None:
+        self.three_clean_days(bundle)
+        self.feedback(bundle, "2026-06-09T09:00:00Z")
+        verdict = judge.verdict(self.BLOCK, today="2026-06-10")
+        assert [(check.kind, check.result, check.line) for check in verdict.checks] == [
+            ("consecutive_runs", "pass", 21), ("feedback", "fail", 26),
+        ]
+        assert verdict.checks[1].missing == ["calibration feedback recorded after 2026-06-10"]
+        assert judge.verdict(self.BLOCK.replace("streak_end", "2026-06-07"), today="2026-06-10").verdict == "ready"
+
+    def test_a_failing_streak_makes_the_dependent_check_unknown_never_pass(self, bundle: Bundle, judge) -> None:
+        bundle.clean_day("2026-06-08")
+        self.feedback(bundle, "2026-06-09T09:00:00Z")
+        verdict = judge.verdict(self.BLOCK, today="2026-06-10")
+        assert [(check.kind, check.result) for check in verdict.checks] == [("consecutive_runs", "fail"), ("feedback", "unknown")]
+        assert "is fail, so its streak has no end" in verdict.checks[1].detail
+
+    @pytest.mark.parametrize("block", [
+        "feedback: {kind: calibration, after: streak_end}",
+        ("all:\n  - message: {id: m-1, after: streak_end}\n  - decision: {id: d-1, after: streak_end}\n"
+         "  - progress: {key: k, after: streak_end}\n  - note: {name: n, after: streak_end}"),
+    ])
+    def test_without_a_consecutive_runs_check_it_is_never_ready(self, bundle: Bundle, judge, block: str) -> None:
+        bundle.create_empty_sources()
+        self.feedback(bundle, "2026-06-09T09:00:00Z")
+        verdict = judge.verdict(block, today="2026-06-10")
+        assert verdict.verdict == "unknown"
+        assert "exactly one consecutive_runs check, it has 0" in verdict.checks[0].missing[0]
+
+    def test_duplicated_feedback_after_the_streak_is_never_ready(self, bundle: Bundle, judge) -> None:
+        self.three_clean_days(bundle)
+        self.feedback(bundle, "2026-06-11T09:00:00Z")
+        self.feedback(bundle, "2026-06-12T09:00:00Z")
+        assert judge.verdict(self.BLOCK.replace("  current: true\n", ""), today="2026-06-12").verdict == "unknown"
+
+    def test_a_misspelt_anchor_is_a_finding(self, bundle: Bundle, judge) -> None:
+        result = judge("feedback: {kind: calibration, after: streak_ends}", today="2026-06-10")
+        assert [verdict.verdict for verdict in result.verdicts] != ["ready"]
+        assert any("after" in finding.message and finding.line == 21 for finding in result.findings), result.findings

@@ -81,7 +81,7 @@ def test_a_snapshot_of_another_schema_version_is_refused(tmp_path: Path) -> None
     db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     save_snapshot(db, snapshot)
     workplan = make_workplan(tmp_path, "feedback: {kind: calibration, after: 2026-06-07}")
-    with pytest.raises(SnapshotError, match="snapshot schema version 0, expected 3"):
+    with pytest.raises(SnapshotError, match="snapshot schema version 0, expected 4"):
         audit([workplan], evidence_dirs={}, today=dt.date(2026, 6, 8), from_snapshot=snapshot)
 
 

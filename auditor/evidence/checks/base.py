@@ -6,11 +6,15 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
 from pathlib import PurePosixPath
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidatorFunctionWrapHandler, WrapValidator, field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from auditor.evidence.model import CheckResult, EvidenceRef, Result
 from auditor.evidence.store import TABLE
@@ -180,6 +184,29 @@ class CheckContext:
         return self.result("fail", f"no {wanted}", missing=[wanted])
 
 
-def day_after(day: dt.date) -> dt.datetime:
+STREAK_END = "streak_end"
+"""``after: streak_end``: the judge puts the last day of the streak that satisfied the block's
+``consecutive_runs`` check in its place (:func:`auditor.evidence.judge.streak_end`)."""
+
+def _day_or_streak_end(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """``streak_end`` as is; anything else read as a day, failing with the day's own error."""
+    if value == STREAK_END:
+        return value
+    try:
+        return _DAY.validate_python(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise PydanticCustomError(first["type"], first["msg"]) from None
+
+
+_DAY = TypeAdapter(dt.date)
+
+AfterDay = Annotated[dt.date | Literal["streak_end"], WrapValidator(_day_or_streak_end)]
+"""What ``after`` of a record check may be: a day, or ``streak_end``."""
+
+
+def day_after(day: AfterDay) -> dt.datetime:
     """The first instant (UTC) after ``day``: ``after: D`` means on a UTC day later than D."""
+    if not isinstance(day, dt.date):  # the judge puts a day in place of streak_end before judging
+        raise TypeError(f"after: {day} was not resolved to a day")
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)

@@ -13,6 +13,7 @@ Example::
       note: daily-triage-{date}      # default: the activity with - for _, then -{date}
       allow_retries: false
       schedule_id: daily_triage      # default: the activity (TemporalScheduledById)
+      current: true                  # the streak ends at the latest expected slot (default false)
 
 The meaning, exactly (docs/evidence.md says the same):
 
@@ -31,10 +32,19 @@ The meaning, exactly (docs/evidence.md says the same):
   history ending in WorkflowExecutionCompleted without ActivityTaskFailed/TimedOut events
   (unless ``allow_retries``) and a row with status ``success``, and the slot's day has a
   non-failed progress record ``progress_key`` for that day and the note named by ``note``.
+  A progress record or note that names a ``workflow_id`` (the note in its frontmatter) counts
+  only for a slot one of whose scheduled runs has that workflow id; one naming none counts
+  for every slot of its day.
   Only the ``require``d sources are asked, but a history and a row that disagree (one success,
   the other failed) always make the slot unclean.
 - A slot without scheduled runs is missed. The check passes when ``count`` consecutive slots
   are clean. A required source that is not configured or not readable makes it unknown.
+- With ``current: true`` the ``count`` clean slots must be the last expected ones up to today
+  (the slots of today included): a passing streak followed by a missed or unclean slot fails,
+  and what is missing is what the last ``count`` slots lack.
+
+PASS (``count: 3, current: true``, today 2026-06-10): June 8, 9 and 10 clean. FAIL: June 8, 9
+and 10 clean, June 11 missed, today 2026-06-11 (without ``current`` this passes).
 """
 
 from __future__ import annotations
@@ -112,14 +122,28 @@ runs AS (
         AND (r.workflow_run_id IS NULL OR h.run_id IS NULL OR r.workflow_run_id = h.run_id)
     WHERE r.trigger = 'schedule' OR h.scheduled_by IS NOT NULL
 ),
-progress_of_day AS (
-    SELECT for_date, status, path, line FROM progress
-    WHERE repo = $repo AND key = $progress_key AND for_date BETWEEN $first_day AND $last_day
-    QUALIFY row_number() OVER (PARTITION BY for_date ORDER BY status = 'failed', recorded_at DESC) = 1
+slot_workflows AS (
+    SELECT s.slot_start, list(DISTINCT p.workflow_id) AS workflow_ids
+    FROM slots AS s JOIN runs AS p ON p.row_slot = s.slot_start OR p.history_slot = s.slot_start
+    GROUP BY s.slot_start
 ),
-note_of_day AS (
-    SELECT name, path FROM notes WHERE repo = $repo AND name IN (SELECT note_name FROM slots)
-    QUALIFY row_number() OVER (PARTITION BY name ORDER BY path) = 1
+-- a progress record or note that names a workflow id counts only for the slot of that run
+progress_of_slot AS (
+    SELECT s.slot_start, pr.status, pr.path, pr.line
+    FROM slots AS s
+    JOIN progress AS pr ON pr.repo = $repo AND pr.key = $progress_key AND pr.for_date = s.day
+        AND pr.for_date BETWEEN $first_day AND $last_day
+    LEFT JOIN slot_workflows AS w ON w.slot_start = s.slot_start
+    WHERE pr.workflow_id IS NULL OR list_contains(coalesce(w.workflow_ids, []), pr.workflow_id)
+    QUALIFY row_number() OVER (PARTITION BY s.slot_start ORDER BY pr.status = 'failed', pr.recorded_at DESC) = 1
+),
+note_of_slot AS (
+    SELECT s.slot_start, n.path
+    FROM slots AS s
+    JOIN notes AS n ON n.repo = $repo AND n.name = s.note_name
+    LEFT JOIN slot_workflows AS w ON w.slot_start = s.slot_start
+    WHERE n.workflow_id IS NULL OR list_contains(coalesce(w.workflow_ids, []), n.workflow_id)
+    QUALIFY row_number() OVER (PARTITION BY s.slot_start ORDER BY n.path) = 1
 ),
 slot_table AS (
     SELECT
@@ -133,8 +157,8 @@ slot_table AS (
     -- a run fills the slot whose fire time is its scheduled start, to the second: a run
     -- started at another time (`temporal schedule trigger`, a manual start) fills none
     LEFT JOIN runs AS p ON p.row_slot = s.slot_start OR p.history_slot = s.slot_start
-    LEFT JOIN progress_of_day AS pr ON pr.for_date = s.day
-    LEFT JOIN note_of_day AS n ON n.name = s.note_name
+    LEFT JOIN progress_of_slot AS pr ON pr.slot_start = s.slot_start
+    LEFT JOIN note_of_slot AS n ON n.slot_start = s.slot_start
     GROUP BY s.day, s.slot_start, s.note_name
 )
 SELECT
@@ -165,6 +189,7 @@ class ConsecutiveRunsArgs(CheckArgs):
     note: str | None = Field(default=None, description="Note name template with {date} (default: <activity>-{date}, _ as -).")
     allow_retries: bool = Field(default=False, description="Activity failures followed by success keep a run clean.")
     schedule_id: str | None = Field(default=None, description="TemporalScheduledById of the schedule (default: the activity).")
+    current: bool = Field(default=False, description="The clean streak must end at the latest expected slot up to today.")
 
     @field_validator("schedule")
     @classmethod
@@ -409,8 +434,8 @@ def judge(args: ConsecutiveRunsArgs, ctx: CheckContext) -> RunsResult:
     rows = ctx.rows(SLOT_TABLE, slot_table_params(args, ctx.repo, expected)) if expected else []
     slots = SLOTS.validate_python([_slot(args, SlotRow(*row)) for row in rows])
     streak = _streak(slots, args.count)
-    window = _closest_window(slots, args.count)
-    passed = streak.longest >= args.count
+    window = slots[-args.count :] if args.current else _closest_window(slots, args.count)
+    passed = (streak.current if args.current else streak.longest) >= args.count
     if passed:  # the closest window of a passing check is its latest streak of clean slots
         streak.satisfied_by = [slot.date for slot in window]
     evidence = [ref for slot in window for run in slot.runs for ref in run.evidence] + [
@@ -600,7 +625,9 @@ def _detail(args: ConsecutiveRunsArgs, slots: list[Slot], streak: Streak, passin
 
 
 def _missing(args: ConsecutiveRunsArgs, today: dt.date, slots: list[Slot], streak: Streak, window: list[Slot]) -> list[str]:
-    missing = [f"{args.count} consecutive clean scheduled {args.activity} slots after {args.after} (longest streak {streak.longest}, current {streak.current})"]
+    ending = f", ending at the latest slot ({slots[-1].date})" if args.current and slots else ""
+    streaks = f"longest streak {streak.longest}, current {streak.current}"
+    missing = [f"{args.count} consecutive clean scheduled {args.activity} slots after {args.after}{ending} ({streaks})"]
     if len(slots) < args.count:
         missing.append(f"only {len(slots)} expected slot(s) from {args.after} to {today}; {args.count} needed")
     problems = [f"{slot.date}: {problem}" for slot in window if slot.state != "clean" for problem in slot.problems]

@@ -15,11 +15,11 @@ or without ``environment``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from auditor.evidence.checks.base import CheckContext, RecordArgs
+from auditor.evidence.checks.base import AfterDay, CheckContext, RecordArgs, day_after
 from auditor.evidence.model import CheckResult
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ class DecisionArgs(RecordArgs):
     id: str | None = Field(default=None, description="The decision id.")
     title_contains: str | None = Field(default=None, description="Words the title contains (case ignored).")
     status: str | None = Field(default=None, description="Required status, e.g. accepted.")
+    after: AfterDay | None = Field(default=None, description="Only a decision recorded on a later (UTC) day counts; streak_end: after the block's streak.")
 
 
 ARGS = DecisionArgs
@@ -43,7 +44,7 @@ def sources(args: DecisionArgs) -> tuple[SourceName, ...]:
 
 
 def judge(args: DecisionArgs, ctx: CheckContext) -> CheckResult:
-    params: list[str | None]
+    params: list[Any]
     if args.id is not None:
         where, params, wanted = "id = ?", [args.id], f"decision {args.id}"
     else:
@@ -51,5 +52,8 @@ def judge(args: DecisionArgs, ctx: CheckContext) -> CheckResult:
     if args.status is not None:
         where, wanted = f"{where} AND status = ?", f"{wanted} with status {args.status}"
         params.append(args.status)
+    if args.after is not None:
+        where, wanted = f"{where} AND recorded_at >= ?", f"{wanted} recorded after {args.after}"
+        params.append(day_after(args.after))
     where, params, wanted = args.restrict(where, params, wanted)
     return ctx.found_records("state_hub.decisions", "decisions", where, params, wanted)

@@ -15,12 +15,11 @@ the id is recorded twice (which one is the message cannot be told).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from auditor.evidence.checks.base import CheckContext, RecordArgs, day_after
+from auditor.evidence.checks.base import AfterDay, CheckContext, RecordArgs, day_after
 from auditor.evidence.model import CheckResult
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ KIND = "message"
 
 class MessageArgs(RecordArgs):
     id: str = Field(min_length=1, description="The message id.")
-    after: dt.date | None = Field(default=None, description="Only a message recorded on a later (UTC) day counts.")
+    after: AfterDay | None = Field(default=None, description="Only a message recorded on a later (UTC) day counts; streak_end: after the block's streak.")
     contains: str | None = Field(default=None, min_length=1, description="Words its subject or body contains (case ignored).")
 
 

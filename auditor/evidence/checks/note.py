@@ -15,13 +15,12 @@ With a template, ``after`` compares the day in the name; with a glob, the note's
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from auditor.evidence.checks.base import CheckArgs, CheckContext
+from auditor.evidence.checks.base import AfterDay, CheckArgs, CheckContext
 from auditor.evidence.model import CheckResult
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ DATE_PLACEHOLDER = "{date}"
 
 class NoteArgs(CheckArgs):
     name: str = Field(min_length=1, description="Note name glob (daily-triage-*) or template (daily-triage-{date}).")
-    after: dt.date | None = Field(default=None, description="Only notes dated later than this count.")
+    after: AfterDay | None = Field(default=None, description="Only notes dated later than this count; streak_end: after the block's streak.")
 
 
 ARGS = NoteArgs

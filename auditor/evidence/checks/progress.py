@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from auditor.evidence.checks.base import CheckContext, RecordArgs
+from auditor.evidence.checks.base import AfterDay, CheckContext, RecordArgs
 from auditor.evidence.model import CheckResult
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class ProgressArgs(RecordArgs):
     one_of = (("on", "after"),)
     key: str = Field(description="Progress key, e.g. daily_triage.")
     on: dt.date | None = Field(default=None, description="The record's for_date.")
-    after: dt.date | None = Field(default=None, description="The record's for_date is later than this.")
+    after: AfterDay | None = Field(default=None, description="The record's for_date is later than this; streak_end: after the block's streak.")
 
 
 ARGS = ProgressArgs

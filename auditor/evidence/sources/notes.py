@@ -38,17 +38,21 @@ def read_note(path: Path, text: str) -> dict[str, Any]:
         if loaded.value is not None and not isinstance(loaded.value, dict):
             raise SourceFileError("note frontmatter is not a mapping", 2)
         fields = loaded.value or {}
+    if not isinstance(fields.get("workflow_id", ""), str) or fields.get("workflow_id") == "":
+        raise SourceFileError("note frontmatter: workflow_id must be a non-empty string", 2)
     return note_row(path.stem, fields, str(path))
 
 
 def note_row(name: str, fields: dict[str, Any], location: str) -> dict[str, Any]:
     """The ``notes`` row of a note named ``name`` whose frontmatter (or service record) is ``fields``."""
-    title = fields.get("title")
+    title, workflow_id = fields.get("title"), fields.get("workflow_id")
     return {
         "name": name,
         "note_date": as_date(fields.get("date")) or as_date(fields.get("created")) or _day_in(name),
         "title": title if isinstance(title, str) else None,
         "path": location,
+        # a value that is not a string names no run as given: it stays, so the note counts for none
+        "workflow_id": None if workflow_id is None else str(workflow_id),
     }
 
 
@@ -86,7 +90,7 @@ def present(rows: list[dict[str, Any]], target: LoadTarget, report: SourceReport
 
 
 def insert_notes(db: duckdb.DuckDBPyConnection, repo: str, rows: list[dict[str, Any]]) -> int:
-    columns: dict[str, list[Any]] = {"name": [], "note_date": [], "title": [], "path": []}
+    columns: dict[str, list[Any]] = {"name": [], "note_date": [], "title": [], "path": [], "workflow_id": []}
     for row in rows:
         for name, value in row.items():
             columns[name].append(value)
